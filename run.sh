@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# run.sh [rfjobd options...]
+#
+# Installs what is missing, builds rfjobd, creates a development certificate under certs/ if
+# there is none, and starts rfjobd on https://127.0.0.1:8443 with its data in ./var.
+# Options pass through to rfjobd (see: build/release/server/rfjobd --help), e.g. --port 9443.
+# RFJOBD_ADMIN_PASSWORD sets the first Administrator password; without it one is generated and
+# printed once at the first start.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+scripts/deps.sh
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$(nproc)"
+certs/mkcert.sh certs
+exec build/release/server/rfjobd --data-dir var --cert certs/server.pem --key certs/server.key "$@"

@@ -1,0 +1,210 @@
+#include "app.h"
+
+#include <civetweb.h>
+#include <openssl/crypto.h>
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth.h"
+#include "db.h"
+#include "log.h"
+#include "rf_buf.h"
+#include "router.h"
+#include "tls.h"
+
+#define ADMIN_USER "Administrator"
+#define GENERATED_PASSWORD_LEN 20
+
+/* civetweb asks for the TLS context at start and again at stop; the app owns it either way. */
+static int
+cb_external_ssl_ctx(void **ssl_ctx, void *user_data)
+{
+    struct app *app = user_data;
+
+    *ssl_ctx = app->ssl_ctx;
+    return 1;
+}
+
+static int
+cb_log_message(const struct mg_connection *conn, const char *message)
+{
+    (void)conn;
+    log_msg(LOG_LEVEL_WARNING, "http: %s", message);
+    return 1;
+}
+
+static int
+cb_begin_request(struct mg_connection *conn)
+{
+    return router_handle(conn);
+}
+
+/* A version 4 UUID from OpenSSL's random generator. */
+static int
+make_uuid(char *out, size_t outsz)
+{
+    unsigned char b[16];
+
+    if (RAND_bytes(b, sizeof b) != 1) {
+        return -1;
+    }
+    b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+    b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+    return rf_fmt(out, outsz,
+                  "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+                  b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+                  b[14], b[15]);
+}
+
+static int
+load_uuid(struct app *app, char *err, size_t errsz)
+{
+    int rc = db_meta_get(app->db, "service_uuid", app->uuid, sizeof app->uuid);
+
+    if (rc == DB_OK) {
+        return 0;
+    }
+    if (rc == DB_NOTFOUND && make_uuid(app->uuid, sizeof app->uuid) == 0
+        && db_meta_set(app->db, "service_uuid", app->uuid) == DB_OK) {
+        return 0;
+    }
+    (void)rf_fmt(err, errsz, "cannot read or store the service UUID");
+    return -1;
+}
+
+/* Creates the first Administrator account when the database has no account at all. */
+static int
+bootstrap_admin(struct app *app, const char *password, char *err, size_t errsz)
+{
+    struct db_account a;
+    long n = 0;
+    int generated = password == NULL || password[0] == '\0';
+
+    if (db_account_count(app->db, &n) != DB_OK) {
+        (void)rf_fmt(err, errsz, "cannot read the accounts");
+        return -1;
+    }
+    if (n > 0) {
+        return 0;
+    }
+    memset(&a, 0, sizeof a);
+    if (generated) {
+        if (auth_random_password(app->generated_password, sizeof app->generated_password,
+                                 GENERATED_PASSWORD_LEN)
+            != 0) {
+            (void)rf_fmt(err, errsz, "cannot generate a password");
+            return -1;
+        }
+        password = app->generated_password;
+    }
+    (void)rf_strlcpy(a.user, ADMIN_USER, sizeof a.user);
+    (void)rf_strlcpy(a.role, "Administrator", sizeof a.role);
+    a.enabled = 1;
+    /* A generated password must be changed; one chosen at install time need not be. */
+    a.password_change_required = generated;
+    if (auth_password_hash(password, a.password_hash, sizeof a.password_hash) != 0
+        || db_account_insert(app->db, &a) != DB_OK) {
+        (void)rf_fmt(err, errsz, "cannot create the %s account", ADMIN_USER);
+        return -1;
+    }
+    log_msg(LOG_LEVEL_INFO, "created the %s account (%s password)", ADMIN_USER,
+            generated ? "generated" : "given");
+    return 0;
+}
+
+int
+app_start(const struct config *cfg, const char *admin_password, struct app **out, char *err,
+          size_t errsz)
+{
+    struct app *app = calloc(1, sizeof *app);
+    struct cfg_civetweb_opts *opts = NULL;
+    struct mg_callbacks cb;
+    struct mg_init_data init;
+    struct mg_error_data mgerr;
+    struct mg_server_port ports[4];
+    char mgtext[256] = "";
+    unsigned mgcode = 0;
+    int nports;
+
+    *out = NULL;
+    err[0] = '\0';
+    if (app == NULL) {
+        (void)rf_fmt(err, errsz, "out of memory");
+        return -1;
+    }
+    app->cfg = *cfg;
+    app->started = time(NULL);
+    log_set_level(cfg->log_level);
+    if (db_open(cfg->data_dir, &app->db, err, errsz) != DB_OK || load_uuid(app, err, errsz) != 0
+        || bootstrap_admin(app, admin_password, err, errsz) != 0) {
+        goto fail;
+    }
+    app->auth = auth_new(app->db);
+    if (app->auth == NULL) {
+        (void)rf_fmt(err, errsz, "cannot set up authentication");
+        goto fail;
+    }
+    app->ssl_ctx = tls_ctx_new(cfg, err, errsz);
+    if (app->ssl_ctx == NULL) {
+        goto fail;
+    }
+    opts = calloc(1, sizeof *opts);
+    if (opts == NULL || cfg_to_civetweb_options(cfg, opts) != 0) {
+        (void)rf_fmt(err, errsz, "cannot build the HTTP server options");
+        goto fail;
+    }
+    mg_init_library(MG_FEATURES_TLS | MG_FEATURES_IPV6);
+    memset(&cb, 0, sizeof cb);
+    cb.begin_request = cb_begin_request;
+    cb.log_message = cb_log_message;
+    cb.external_ssl_ctx = cb_external_ssl_ctx;
+    memset(&init, 0, sizeof init);
+    init.callbacks = &cb;
+    init.user_data = app;
+    init.configuration_options = opts->argv;
+    memset(&mgerr, 0, sizeof mgerr);
+    mgerr.code = &mgcode;
+    mgerr.text = mgtext;
+    mgerr.text_buffer_size = sizeof mgtext;
+    app->mg = mg_start2(&init, &mgerr);
+    free(opts);
+    opts = NULL;
+    if (app->mg == NULL) {
+        (void)rf_fmt(err, errsz, "cannot start the HTTPS server: %s", mgtext);
+        mg_exit_library();
+        goto fail;
+    }
+    nports = mg_get_server_ports(app->mg, (int)(sizeof ports / sizeof ports[0]), ports);
+    app->port = nports > 0 ? ports[0].port : -1;
+    *out = app;
+    return 0;
+fail:
+    free(opts);
+    if (app->ssl_ctx != NULL) {
+        SSL_CTX_free(app->ssl_ctx);
+    }
+    auth_free(app->auth);
+    db_close(app->db);
+    OPENSSL_cleanse(app->generated_password, sizeof app->generated_password);
+    free(app);
+    return -1;
+}
+
+void
+app_stop(struct app *app)
+{
+    if (app == NULL) {
+        return;
+    }
+    if (app->mg != NULL) {
+        mg_stop(app->mg);
+        mg_exit_library();
+    }
+    SSL_CTX_free(app->ssl_ctx);
+    auth_free(app->auth);
+    db_close(app->db);
+    OPENSSL_cleanse(app->generated_password, sizeof app->generated_password);
+    free(app);
+}

@@ -1,0 +1,320 @@
+#include "db.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "log.h"
+#include "rf_buf.h"
+
+struct db {
+    sqlite3 *h;
+    pthread_mutex_t lock;
+};
+
+/* Ordered migrations: entry i brings the schema from version i to i + 1. Never edit one that
+ * has shipped; append a new one. */
+static const char *const migrations[] = {
+    "CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);"
+    "CREATE TABLE accounts ("
+    "  user TEXT PRIMARY KEY NOT NULL,"
+    "  role TEXT NOT NULL,"
+    "  password_hash TEXT NOT NULL,"
+    "  enabled INTEGER NOT NULL DEFAULT 1,"
+    "  locked INTEGER NOT NULL DEFAULT 0,"
+    "  password_change_required INTEGER NOT NULL DEFAULT 0,"
+    "  created INTEGER NOT NULL DEFAULT (strftime('%s','now')));",
+};
+
+int
+db_schema_version(void)
+{
+    return (int)(sizeof migrations / sizeof migrations[0]);
+}
+
+static void
+db_log(void *arg, int code, const char *msg)
+{
+    (void)arg;
+    log_msg(LOG_LEVEL_WARNING, "sqlite (%d): %s", code, msg);
+}
+
+static int
+exec_simple(struct db *db, const char *sql)
+{
+    char *msg = NULL;
+
+    if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
+        log_msg(LOG_LEVEL_ERROR, "sqlite: %s", msg ? msg : sqlite3_errmsg(db->h));
+        sqlite3_free(msg);
+        return DB_ERR;
+    }
+    return DB_OK;
+}
+
+static int
+user_version(struct db *db, int *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = DB_ERR;
+
+    if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &st, NULL) == SQLITE_OK
+        && sqlite3_step(st) == SQLITE_ROW) {
+        *out = sqlite3_column_int(st, 0);
+        rc = DB_OK;
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+static int
+migrate(struct db *db, char *err, size_t errsz)
+{
+    int have = 0;
+    int want = db_schema_version();
+    char sql[64];
+
+    if (user_version(db, &have) != DB_OK) {
+        (void)rf_fmt(err, errsz, "cannot read the schema version: %s", sqlite3_errmsg(db->h));
+        return DB_ERR;
+    }
+    if (have > want) {
+        (void)rf_fmt(err, errsz, "database schema version %d is newer than this program's %d", have,
+                     want);
+        return DB_ERR;
+    }
+    for (int v = have; v < want; v++) {
+        if (exec_simple(db, "BEGIN IMMEDIATE") != DB_OK) {
+            (void)rf_fmt(err, errsz, "cannot begin a migration");
+            return DB_ERR;
+        }
+        if (rf_fmt(sql, sizeof sql, "PRAGMA user_version = %d", v + 1) != 0
+            || exec_simple(db, migrations[v]) != DB_OK || exec_simple(db, sql) != DB_OK
+            || exec_simple(db, "COMMIT") != DB_OK) {
+            (void)exec_simple(db, "ROLLBACK");
+            (void)rf_fmt(err, errsz, "migration to schema version %d failed", v + 1);
+            return DB_ERR;
+        }
+        log_msg(LOG_LEVEL_INFO, "database schema migrated to version %d", v + 1);
+    }
+    return DB_OK;
+}
+
+int
+db_open(const char *dir, struct db **out, char *err, size_t errsz)
+{
+    struct db *db;
+    char path[1100];
+
+    *out = NULL;
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
+        (void)rf_fmt(err, errsz, "cannot create the data directory %s (errno %d)", dir, errno);
+        return DB_ERR;
+    }
+    if (rf_fmt(path, sizeof path, "%s/%s", dir, DB_FILE) != 0) {
+        (void)rf_fmt(err, errsz, "data directory path too long");
+        return DB_ERR;
+    }
+    db = calloc(1, sizeof *db);
+    if (db == NULL) {
+        (void)rf_fmt(err, errsz, "out of memory");
+        return DB_ERR;
+    }
+    if (pthread_mutex_init(&db->lock, NULL) != 0) {
+        free(db);
+        (void)rf_fmt(err, errsz, "cannot create a mutex");
+        return DB_ERR;
+    }
+    if (sqlite3_open_v2(path, &db->h,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, NULL)
+        != SQLITE_OK) {
+        (void)rf_fmt(err, errsz, "cannot open %s: %s", path,
+                     db->h ? sqlite3_errmsg(db->h) : "out of memory");
+        db_close(db);
+        return DB_ERR;
+    }
+    sqlite3_extended_result_codes(db->h, 1);
+    sqlite3_busy_timeout(db->h, 5000);
+    if (exec_simple(db, "PRAGMA journal_mode = WAL") != DB_OK
+        || exec_simple(db, "PRAGMA synchronous = FULL") != DB_OK
+        || exec_simple(db, "PRAGMA foreign_keys = ON") != DB_OK
+        || migrate(db, err, errsz) != DB_OK) {
+        if (err[0] == '\0') {
+            (void)rf_fmt(err, errsz, "cannot prepare %s", path);
+        }
+        db_close(db);
+        return DB_ERR;
+    }
+    *out = db;
+    return DB_OK;
+}
+
+void
+db_close(struct db *db)
+{
+    if (db == NULL) {
+        return;
+    }
+    sqlite3_close(db->h);
+    pthread_mutex_destroy(&db->lock);
+    free(db);
+}
+
+static int
+copy_col(sqlite3_stmt *st, int col, char *out, size_t outsz)
+{
+    const unsigned char *t = sqlite3_column_text(st, col);
+
+    if (t == NULL) {
+        out[0] = '\0';
+        return 0;
+    }
+    return rf_strlcpy(out, (const char *)t, outsz);
+}
+
+int
+db_meta_get(struct db *db, const char *key, char *out, size_t outsz)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = DB_ERR;
+    int s;
+
+    pthread_mutex_lock(&db->lock);
+    if (sqlite3_prepare_v2(db->h, "SELECT value FROM meta WHERE key = ?1", -1, &st, NULL)
+            == SQLITE_OK
+        && sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
+        s = sqlite3_step(st);
+        if (s == SQLITE_ROW) {
+            rc = copy_col(st, 0, out, outsz) == 0 ? DB_OK : DB_ERR;
+        } else if (s == SQLITE_DONE) {
+            rc = DB_NOTFOUND;
+        }
+    }
+    if (rc == DB_ERR) {
+        log_msg(LOG_LEVEL_ERROR, "db: reading meta %s: %s", key, sqlite3_errmsg(db->h));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+int
+db_meta_set(struct db *db, const char *key, const char *value)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = DB_ERR;
+
+    pthread_mutex_lock(&db->lock);
+    if (sqlite3_prepare_v2(db->h, "INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)", -1,
+                           &st, NULL)
+            == SQLITE_OK
+        && sqlite3_bind_text(st, 1, key, -1, SQLITE_TRANSIENT) == SQLITE_OK
+        && sqlite3_bind_text(st, 2, value, -1, SQLITE_TRANSIENT) == SQLITE_OK
+        && sqlite3_step(st) == SQLITE_DONE) {
+        rc = DB_OK;
+    } else {
+        log_msg(LOG_LEVEL_ERROR, "db: writing meta %s: %s", key, sqlite3_errmsg(db->h));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+int
+db_account_get(struct db *db, const char *user, struct db_account *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = DB_ERR;
+    int s;
+
+    memset(out, 0, sizeof *out);
+    pthread_mutex_lock(&db->lock);
+    if (sqlite3_prepare_v2(db->h,
+                           "SELECT user, role, password_hash, enabled, locked, "
+                           "password_change_required FROM accounts WHERE user = ?1",
+                           -1, &st, NULL)
+            == SQLITE_OK
+        && sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
+        s = sqlite3_step(st);
+        if (s == SQLITE_ROW) {
+            if (copy_col(st, 0, out->user, sizeof out->user) == 0
+                && copy_col(st, 1, out->role, sizeof out->role) == 0
+                && copy_col(st, 2, out->password_hash, sizeof out->password_hash) == 0) {
+                out->enabled = sqlite3_column_int(st, 3);
+                out->locked = sqlite3_column_int(st, 4);
+                out->password_change_required = sqlite3_column_int(st, 5);
+                rc = DB_OK;
+            }
+        } else if (s == SQLITE_DONE) {
+            rc = DB_NOTFOUND;
+        }
+    }
+    if (rc == DB_ERR) {
+        log_msg(LOG_LEVEL_ERROR, "db: reading an account: %s", sqlite3_errmsg(db->h));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+int
+db_account_insert(struct db *db, const struct db_account *a)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = DB_ERR;
+    int s = SQLITE_ERROR;
+
+    pthread_mutex_lock(&db->lock);
+    if (sqlite3_prepare_v2(db->h,
+                           "INSERT INTO accounts (user, role, password_hash, enabled, locked, "
+                           "password_change_required) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                           -1, &st, NULL)
+            == SQLITE_OK
+        && sqlite3_bind_text(st, 1, a->user, -1, SQLITE_TRANSIENT) == SQLITE_OK
+        && sqlite3_bind_text(st, 2, a->role, -1, SQLITE_TRANSIENT) == SQLITE_OK
+        && sqlite3_bind_text(st, 3, a->password_hash, -1, SQLITE_TRANSIENT) == SQLITE_OK
+        && sqlite3_bind_int(st, 4, a->enabled) == SQLITE_OK
+        && sqlite3_bind_int(st, 5, a->locked) == SQLITE_OK
+        && sqlite3_bind_int(st, 6, a->password_change_required) == SQLITE_OK) {
+        s = sqlite3_step(st);
+        if (s == SQLITE_DONE) {
+            rc = DB_OK;
+        } else if (s == SQLITE_CONSTRAINT_PRIMARYKEY || s == SQLITE_CONSTRAINT_UNIQUE) {
+            rc = DB_EXISTS;
+        }
+    }
+    if (rc == DB_ERR) {
+        log_msg(LOG_LEVEL_ERROR, "db: inserting an account: %s", sqlite3_errmsg(db->h));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+int
+db_account_count(struct db *db, long *n)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = DB_ERR;
+
+    pthread_mutex_lock(&db->lock);
+    if (sqlite3_prepare_v2(db->h, "SELECT count(*) FROM accounts", -1, &st, NULL) == SQLITE_OK
+        && sqlite3_step(st) == SQLITE_ROW) {
+        *n = (long)sqlite3_column_int64(st, 0);
+        rc = DB_OK;
+    } else {
+        log_msg(LOG_LEVEL_ERROR, "db: counting accounts: %s", sqlite3_errmsg(db->h));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+void
+db_init_logging(void)
+{
+    sqlite3_config(SQLITE_CONFIG_LOG, db_log, NULL);
+}

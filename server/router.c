@@ -1,0 +1,753 @@
+#include "router.h"
+
+#include <civetweb.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "app.h"
+#include "auth.h"
+#include "log.h"
+#include "rf_buf.h"
+#include "rf_msg.h"
+
+#define JSON_CT "application/json; charset=utf-8"
+#define SCHEMA_BASE "http://redfish.dmtf.org/schemas/v1/"
+
+static const struct {
+    enum rf_method m;
+    const char *name;
+} method_names[] = {
+    {RF_GET, "GET"}, {RF_HEAD, "HEAD"},     {RF_POST, "POST"},       {RF_PATCH, "PATCH"},
+    {RF_PUT, "PUT"}, {RF_DELETE, "DELETE"}, {RF_OPTIONS, "OPTIONS"},
+};
+
+static enum rf_method
+method_parse(const char *s)
+{
+    for (size_t i = 0; i < sizeof method_names / sizeof method_names[0]; i++) {
+        if (strcmp(s, method_names[i].name) == 0) {
+            return method_names[i].m;
+        }
+    }
+    return (enum rf_method)0;
+}
+
+int
+rf_allow_string(unsigned allow, char *out, size_t outsz)
+{
+    size_t len = 0;
+
+    if (outsz == 0) {
+        return -1;
+    }
+    out[0] = '\0';
+    for (size_t i = 0; i < sizeof method_names / sizeof method_names[0]; i++) {
+        if (allow & (unsigned)method_names[i].m) {
+            int n = snprintf(out + len, outsz - len, "%s%s", len ? ", " : "", method_names[i].name);
+
+            if (n < 0 || (size_t)n >= outsz - len) {
+                return -1;
+            }
+            len += (size_t)n;
+        }
+    }
+    return 0;
+}
+
+static int
+hexval(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/* Characters allowed in a decoded path segment: RFC 3986 unreserved and sub-delims, ':' and
+ * '@' ("pchar"), and '$' for $metadata. */
+static int
+seg_char_ok(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z') {
+        return 1;
+    }
+    if (c >= 'a' && c <= 'z') {
+        return 1;
+    }
+    if (c >= '0' && c <= '9') {
+        return 1;
+    }
+    return c != '\0' && strchr("-._~!$&'()*+,;=:@", c) != NULL;
+}
+
+enum rf_path_rc
+rf_path_parse(const char *raw, struct rf_req *req, char *norm, size_t normsz)
+{
+    size_t rawlen;
+    size_t outlen = 0;
+    const char *p;
+
+    req->nseg = 0;
+    if (raw == NULL || raw[0] != '/' || normsz < 2) {
+        return RF_PATH_BAD;
+    }
+    rawlen = strnlen(raw, RF_PATH_MAX + 1);
+    if (rawlen > RF_PATH_MAX) {
+        return RF_PATH_TOO_LONG;
+    }
+    p = raw + 1;
+    while (*p != '\0') {
+        char *seg;
+        size_t n = 0;
+
+        if (*p == '/') {
+            return RF_PATH_BAD; /* empty segment */
+        }
+        if (req->nseg >= RF_SEG_MAX) {
+            return RF_PATH_BAD;
+        }
+        seg = req->seg[req->nseg];
+        while (*p != '\0' && *p != '/') {
+            unsigned char c = (unsigned char)*p;
+
+            if (c == '%') {
+                int hi = hexval(p[1]);
+                int lo = hi < 0 ? -1 : hexval(p[2]);
+
+                if (hi < 0 || lo < 0) {
+                    return RF_PATH_BAD;
+                }
+                c = (unsigned char)(hi * 16 + lo);
+                p += 3;
+            } else {
+                p++;
+            }
+            if (!seg_char_ok(c) || n + 1 >= RF_SEG_LEN_MAX) {
+                return RF_PATH_BAD;
+            }
+            seg[n++] = (char)c;
+        }
+        seg[n] = '\0';
+        if (strcmp(seg, ".") == 0 || strcmp(seg, "..") == 0) {
+            return RF_PATH_BAD;
+        }
+        req->nseg++;
+        if (*p == '/') {
+            p++; /* a trailing slash ends the loop with the segment kept */
+        }
+    }
+    /* Rebuild the normalised path from the decoded segments. */
+    for (size_t i = 0; i < req->nseg; i++) {
+        size_t n = strlen(req->seg[i]);
+
+        if (outlen + 1 + n + 1 > normsz) {
+            return RF_PATH_TOO_LONG;
+        }
+        norm[outlen++] = '/';
+        memcpy(norm + outlen, req->seg[i], n);
+        outlen += n;
+    }
+    if (outlen == 0) {
+        norm[outlen++] = '/';
+    }
+    /* The service root is "/redfish/v1/" with its slash. */
+    if (req->nseg == 2 && strcmp(req->seg[0], "redfish") == 0 && strcmp(req->seg[1], "v1") == 0) {
+        norm[outlen++] = '/';
+    }
+    norm[outlen] = '\0';
+    req->path = norm;
+    return RF_PATH_OK;
+}
+
+/* Matches a template against the request's segments; fills params on success. */
+static int
+template_match(const char *tpl, struct rf_req *req, int capture)
+{
+    size_t i = 0;
+    const char *p = tpl;
+    size_t np = 0;
+
+    if (*p != '/') {
+        return 0;
+    }
+    p++;
+    while (*p != '\0') {
+        const char *end = strchr(p, '/');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+
+        if (i >= req->nseg) {
+            return 0;
+        }
+        if (n == 2 && p[0] == '{' && p[1] == '}') {
+            if (capture) {
+                req->params[np++] = req->seg[i];
+            }
+        } else if (strlen(req->seg[i]) != n || memcmp(req->seg[i], p, n) != 0) {
+            return 0;
+        }
+        i++;
+        p += n;
+        if (*p == '/') {
+            p++;
+        }
+    }
+    if (i != req->nseg) {
+        return 0;
+    }
+    if (capture) {
+        req->nparams = np;
+    }
+    return 1;
+}
+
+const struct rf_route *
+rf_route_match(struct rf_req *req, enum rf_method method, int *path_exists, unsigned *allow)
+{
+    const struct rf_route *hit = NULL;
+
+    *path_exists = 0;
+    *allow = 0;
+    for (size_t i = 0; i < rf_routes_count; i++) {
+        const struct rf_route *r = &rf_routes[i];
+
+        if (!template_match(r->path, req, 0)) {
+            continue;
+        }
+        *path_exists = 1;
+        *allow |= (unsigned)r->method;
+        if (r->method == RF_GET) {
+            *allow |= (unsigned)RF_HEAD;
+        }
+        if (hit == NULL && r->method == method) {
+            hit = r;
+        }
+    }
+    if (hit != NULL) {
+        (void)template_match(hit->path, req, 1);
+    }
+    return hit;
+}
+
+int
+rf_priv_ok(const struct rf_privreq *need, rf_priv_t have)
+{
+    if (need->noauth) {
+        return 1;
+    }
+    for (size_t i = 0; i < RF_PRIV_ALT; i++) {
+        if (need->any_of[i] != 0 && (need->any_of[i] & have) == need->any_of[i]) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+int
+rf_resp_header(struct rf_resp *resp, const char *name, const char *value)
+{
+    if (resp->n_extra >= RF_EXTRA_HEADERS) {
+        return -1;
+    }
+    if (rf_strlcpy(resp->extra[resp->n_extra].name, name, sizeof resp->extra[0].name) != 0
+        || rf_strlcpy(resp->extra[resp->n_extra].value, value, sizeof resp->extra[0].value) != 0) {
+        return -1;
+    }
+    resp->n_extra++;
+    return 0;
+}
+
+void
+rf_resp_reset(struct rf_resp *resp)
+{
+    cJSON_Delete(resp->j_body);
+    memset(resp, 0, sizeof *resp);
+    resp->status = 200;
+}
+
+static const struct {
+    const char *name;
+    unsigned flag;
+} query_names[] = {
+    {"$top", RF_Q_TOP},        {"$skip", RF_Q_SKIP},     {"$select", RF_Q_SELECT},
+    {"$expand", RF_Q_EXPAND},  {"$filter", RF_Q_FILTER}, {"only", RF_Q_ONLY},
+    {"excerpt", RF_Q_EXCERPT},
+};
+
+int
+rf_query_check(const char *query, unsigned supported, char *bad, size_t badsz)
+{
+    const char *p = query;
+
+    while (p != NULL && *p != '\0') {
+        size_t n = strcspn(p, "=&");
+        unsigned flag = 0;
+        int known = 0;
+
+        for (size_t i = 0; i < sizeof query_names / sizeof query_names[0]; i++) {
+            if (strlen(query_names[i].name) == n && strncmp(p, query_names[i].name, n) == 0) {
+                flag = query_names[i].flag;
+                known = 1;
+            }
+        }
+        if ((known && !(supported & flag)) || (!known && n > 0 && p[0] == '$')) {
+            if (rf_strlcpy(bad, "", badsz) == 0 && n + 1 <= badsz) {
+                memcpy(bad, p, n);
+                bad[n] = '\0';
+            }
+            return -1;
+        }
+        p = strchr(p, '&');
+        if (p != NULL) {
+            p++;
+        }
+    }
+    return 0;
+}
+
+/* Refuses a request the table does not allow: 404 for an unknown path, 405 for a method the
+ * path does not support, 403 for missing privileges. Returns 1 when refused. */
+static int
+route_refuse(const struct rf_req *req, struct rf_resp *resp, const struct rf_route *route,
+             int exists)
+{
+    if (route == NULL) {
+        if (exists) {
+            rf_resp_error(resp, 405, RF_MSG_OPERATION_NOT_ALLOWED, NULL);
+        } else {
+            rf_resp_error(resp, 404, RF_MSG_INVALID_URI, NULL, req->path);
+        }
+        return 1;
+    }
+    if (!rf_priv_ok(&route->priv, req->who.privs)) {
+        rf_resp_error(resp, 403, RF_MSG_INSUFFICIENT_PRIVILEGE, NULL);
+        log_msg(LOG_LEVEL_WARNING, "%s user %s: insufficient privilege", req->path, req->who.user);
+        return 1;
+    }
+    return 0;
+}
+
+void
+router_dispatch(struct rf_req *req, struct rf_resp *resp)
+{
+    const struct rf_route *route;
+    int exists;
+    unsigned allow;
+    enum rf_method m = req->method == RF_HEAD ? RF_GET : req->method;
+
+    route = rf_route_match(req, m, &exists, &allow);
+    if (route_refuse(req, resp, route, exists)) {
+        return;
+    }
+    route->handler(req, resp);
+}
+
+/* ---- civetweb side ------------------------------------------------------------------------ */
+
+/* Derives the JSON Schema URI that describes a payload from its @odata.type:
+ * "#ServiceRoot.v1_20_0.ServiceRoot" -> SCHEMA_BASE "ServiceRoot.v1_20_0.json". */
+static int
+described_by(const cJSON *j_body, char *out, size_t outsz)
+{
+    const cJSON *j_type = cJSON_GetObjectItemCaseSensitive(j_body, "@odata.type");
+    const char *t;
+    const char *last;
+
+    if (!cJSON_IsString(j_type) || j_type->valuestring[0] != '#') {
+        return -1;
+    }
+    t = j_type->valuestring + 1;
+    last = strrchr(t, '.');
+    if (last == NULL || last == t) {
+        return -1;
+    }
+    return rf_fmt(out, outsz, "<%s%.*s.json>; rel=describedby", SCHEMA_BASE, (int)(last - t), t);
+}
+
+/* A strong ETag over the serialised body: the first 128 bits of its SHA-256, in hex. */
+static int
+etag_of(const void *s, size_t len, char *out, size_t outsz)
+{
+    static const char digits[] = "0123456789abcdef";
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int mdlen = 0;
+    char hex[33];
+
+    if (EVP_Digest(s, len, md, &mdlen, EVP_sha256(), NULL) != 1 || mdlen < 16) {
+        return -1;
+    }
+    for (size_t i = 0; i < 16; i++) {
+        hex[2 * i] = digits[md[i] >> 4];
+        hex[2 * i + 1] = digits[md[i] & 15];
+    }
+    hex[32] = '\0';
+    return rf_fmt(out, outsz, "\"%s\"", hex);
+}
+
+/* Does an If-None-Match list name this ETag (or "*")? */
+static int
+etag_listed(const char *list, const char *etag)
+{
+    size_t n = strlen(etag);
+    const char *p = list;
+
+    while (*p != '\0') {
+        while (*p == ' ' || *p == ',' || *p == '\t') {
+            p++;
+        }
+        if (*p == '*') {
+            return 1;
+        }
+        if (strncmp(p, "W/", 2) == 0) {
+            p += 2;
+        }
+        if (strncmp(p, etag, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' ')) {
+            return 1;
+        }
+        while (*p != '\0' && *p != ',') {
+            p++;
+        }
+    }
+    return 0;
+}
+
+/* Serialises the body, adding @odata.etag to resources; fills etag and link. Returns the text
+ * (cJSON_free it) or NULL. */
+static char *
+serialise(const struct rf_req *req, struct rf_resp *resp, char *etag, size_t etagsz, char *link,
+          size_t linksz)
+{
+    int is_get = req->method == RF_GET || req->is_head;
+    char *text = cJSON_PrintUnformatted(resp->j_body);
+
+    if (text == NULL || !is_get || resp->status != 200) {
+        return text;
+    }
+    (void)described_by(resp->j_body, link, linksz);
+    if (resp->no_etag || cJSON_GetObjectItemCaseSensitive(resp->j_body, "@odata.id") == NULL) {
+        return text;
+    }
+    /* The ETag covers the representation without its own @odata.etag. */
+    if (etag_of(text, strlen(text), etag, etagsz) == 0
+        && cJSON_AddStringToObject(resp->j_body, "@odata.etag", etag) != NULL) {
+        char *again = cJSON_PrintUnformatted(resp->j_body);
+
+        if (again != NULL) {
+            cJSON_free(text);
+            return again;
+        }
+    }
+    etag[0] = '\0';
+    return text;
+}
+
+static void
+send_response(struct mg_connection *conn, const struct rf_req *req, struct rf_resp *resp,
+              unsigned allow)
+{
+    const struct app *app = req->app;
+    char *text = NULL;
+    const void *body;
+    size_t body_len;
+    char etag[48] = "";
+    char link[RF_URI_MAX] = "";
+    char num[32];
+    char allow_s[96];
+    int is_get = req->method == RF_GET || req->is_head;
+
+    if (resp->j_body != NULL) {
+        text = serialise(req, resp, etag, sizeof etag, link, sizeof link);
+        if (text == NULL) {
+            rf_resp_reset(resp);
+            resp->status = 500;
+        }
+    }
+    if (text != NULL) {
+        body = text;
+        body_len = strlen(text);
+    } else {
+        body = resp->raw;
+        body_len = resp->raw ? resp->raw_len : 0;
+        if (is_get && resp->status == 200 && resp->raw != NULL && !resp->no_etag) {
+            (void)etag_of(resp->raw, resp->raw_len, etag, sizeof etag);
+        }
+    }
+    if (etag[0] != '\0' && req->if_none_match != NULL && etag_listed(req->if_none_match, etag)) {
+        resp->status = 304;
+        body_len = 0;
+    }
+
+    mg_response_header_start(conn, resp->status);
+    mg_response_header_add(conn, "OData-Version", "4.0", -1);
+    if (resp->status != 304) {
+        mg_response_header_add(conn, "Content-Type",
+                               resp->content_type ? resp->content_type : JSON_CT, -1);
+    }
+    if (rf_fmt(num, sizeof num, "%zu", body_len) == 0) {
+        mg_response_header_add(conn, "Content-Length", num, -1);
+    }
+    mg_response_header_add(conn, "Cache-Control",
+                           resp->cache_control ? resp->cache_control : "no-cache", -1);
+    mg_response_header_add(conn, "X-Content-Type-Options", "nosniff", -1);
+    mg_response_header_add(conn, "X-Frame-Options", "DENY", -1);
+    mg_response_header_add(conn, "Content-Security-Policy",
+                           "default-src 'none'; frame-ancestors 'none'", -1);
+    if (app != NULL && app->cfg.hsts_max_age > 0
+        && rf_fmt(num, sizeof num, "max-age=%ld", app->cfg.hsts_max_age) == 0) {
+        mg_response_header_add(conn, "Strict-Transport-Security", num, -1);
+    }
+    if ((is_get || resp->status == 405) && allow != 0
+        && rf_allow_string(allow, allow_s, sizeof allow_s) == 0) {
+        mg_response_header_add(conn, "Allow", allow_s, -1);
+    }
+    if (link[0] != '\0') {
+        mg_response_header_add(conn, "Link", link, -1);
+    }
+    if (etag[0] != '\0') {
+        mg_response_header_add(conn, "ETag", etag, -1);
+    }
+    if (resp->location[0] != '\0') {
+        mg_response_header_add(conn, "Location", resp->location, -1);
+    }
+    if (resp->status == 401) {
+        mg_response_header_add(conn, "WWW-Authenticate",
+                               "Basic realm=\"rfjobd\", charset=\"UTF-8\"", -1);
+    }
+    for (size_t i = 0; i < resp->n_extra; i++) {
+        mg_response_header_add(conn, resp->extra[i].name, resp->extra[i].value, -1);
+    }
+    mg_response_header_send(conn);
+    if (!req->is_head && body_len > 0) {
+        mg_write(conn, body, body_len);
+    }
+    cJSON_free(text);
+}
+
+/* Reads the request body, at most max bytes. Returns 0, 1 when too large, -1 on I/O error. */
+static int
+read_body(struct mg_connection *conn, long long content_length, size_t max, char **out,
+          size_t *outlen)
+{
+    struct rf_buf b;
+    char chunk[8192];
+
+    *out = NULL;
+    *outlen = 0;
+    if (content_length > 0 && (unsigned long long)content_length > max) {
+        return 1;
+    }
+    rf_buf_init(&b, max);
+    for (;;) {
+        int n = mg_read(conn, chunk, sizeof chunk);
+
+        if (n < 0) {
+            rf_buf_cleanup(&b);
+            return -1;
+        }
+        if (n == 0) {
+            break;
+        }
+        if ((size_t)n > max - b.len) {
+            rf_buf_cleanup(&b);
+            return 1;
+        }
+        if (rf_buf_append(&b, chunk, (size_t)n) != 0) {
+            rf_buf_cleanup(&b);
+            return -1;
+        }
+    }
+    if (content_length >= 0 && b.len != (unsigned long long)content_length) {
+        rf_buf_cleanup(&b);
+        return -1;
+    }
+    *outlen = b.len;
+    *out = rf_buf_steal(&b);
+    return *out == NULL ? -1 : 0;
+}
+
+static int
+media_type_json(const char *ct)
+{
+    size_t n = strlen("application/json");
+
+    if (strncasecmp(ct, "application/json", n) != 0) {
+        return 0;
+    }
+    ct += n;
+    while (*ct == ' ') {
+        ct++;
+    }
+    return *ct == '\0' || *ct == ';';
+}
+
+/* An echo of client input in a message: bounded and printable, so a hostile path cannot bloat
+ * or corrupt replies and logs. */
+static void
+echo_copy(char *dst, size_t dstsz, const char *src)
+{
+    if (rf_strlcpy(dst, src, dstsz) != 0 && dstsz > 4) {
+        memcpy(dst + dstsz - 4, "...", 4);
+    }
+    for (char *p = dst; *p != '\0'; p++) {
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) {
+            *p = '?';
+        }
+    }
+}
+
+static void
+handle(struct mg_connection *conn, struct rf_req *req, struct rf_resp *resp, char *normbuf,
+       size_t normsz, unsigned *allow_out)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    const struct rf_route *route;
+    const char *hdr;
+    char *body = NULL;
+    size_t body_len = 0;
+    cJSON *j_body = NULL;
+    int exists;
+    unsigned allow;
+    enum rf_method m;
+    char echo[128];
+
+    req->method = method_parse(ri->request_method);
+    req->is_head = req->method == RF_HEAD;
+    m = req->is_head ? RF_GET : req->method;
+    req->remote_addr = ri->remote_addr;
+    req->query = ri->query_string;
+    req->if_match = mg_get_header(conn, "If-Match");
+    req->if_none_match = mg_get_header(conn, "If-None-Match");
+
+    if (rf_path_parse(ri->local_uri_raw, req, normbuf, normsz) != RF_PATH_OK) {
+        echo_copy(echo, sizeof echo, ri->local_uri_raw ? ri->local_uri_raw : "");
+        req->path = "";
+        rf_resp_error(resp, 400, RF_MSG_INVALID_URI, NULL, echo);
+        return;
+    }
+    route = rf_route_match(req, m, &exists, &allow);
+    *allow_out = allow;
+
+    if (route == NULL || !route->priv.noauth) {
+        int arc = auth_request(req->app->auth, mg_get_header(conn, "Authorization"),
+                               mg_get_header(conn, "X-Auth-Token"), req->remote_addr, &req->who);
+
+        if (arc != 0) {
+            rf_resp_error(
+                resp, 401,
+                arc == AUTH_BAD_TOKEN ? RF_MSG_NO_VALID_SESSION : RF_MSG_ACCESS_UNAUTHORIZED, NULL);
+            log_msg(LOG_LEVEL_WARNING, "%s %s from %s: not authenticated", ri->request_method,
+                    req->path, req->remote_addr);
+            return;
+        }
+    }
+    hdr = mg_get_header(conn, "OData-Version");
+    if (hdr != NULL && strcmp(hdr, "4.0") != 0) {
+        char h[96];
+
+        echo_copy(echo, 64, hdr);
+        if (rf_fmt(h, sizeof h, "OData-Version: %s", echo) != 0) {
+            h[0] = '\0';
+        }
+        rf_resp_error(resp, 412, RF_MSG_HEADER_INVALID, NULL, h);
+        return;
+    }
+    if (route_refuse(req, resp, route, exists)) {
+        return;
+    }
+    if (rf_query_check(req->query, route->queries, echo, 64) != 0) {
+        char name[64];
+
+        echo_copy(name, sizeof name, echo);
+        rf_resp_error(resp, 501, RF_MSG_QUERY_PARAMETER_UNSUPPORTED, NULL, name);
+        return;
+    }
+    if (m == RF_POST || m == RF_PATCH || m == RF_PUT) {
+        int brc =
+            read_body(conn, ri->content_length, (size_t)req->app->cfg.max_body, &body, &body_len);
+
+        if (brc == 1) {
+            rf_resp_error(resp, 413, RF_MSG_PAYLOAD_TOO_LARGE, NULL);
+            return;
+        }
+        if (brc != 0) {
+            rf_resp_error(resp, 400, RF_MSG_MALFORMED_JSON, NULL);
+            return;
+        }
+        if (body_len > 0) {
+            const char *end = NULL;
+
+            hdr = mg_get_header(conn, "Content-Type");
+            if (hdr != NULL && !media_type_json(hdr)) {
+                char h[96];
+
+                echo_copy(echo, 64, hdr);
+                if (rf_fmt(h, sizeof h, "Content-Type: %s", echo) != 0) {
+                    h[0] = '\0';
+                }
+                free(body);
+                rf_resp_error(resp, 415, RF_MSG_HEADER_INVALID, NULL, h);
+                return;
+            }
+            if (memchr(body, '\0', body_len) == NULL) {
+                j_body = cJSON_ParseWithLengthOpts(body, body_len + 1, &end, 1);
+            }
+            if (j_body == NULL) {
+                free(body);
+                rf_resp_error(resp, 400, RF_MSG_MALFORMED_JSON, NULL);
+                return;
+            }
+        }
+        req->body = body;
+        req->body_len = body_len;
+        req->j_body = j_body;
+    }
+    route->handler(req, resp);
+    cJSON_Delete(j_body);
+    free(body);
+    req->body = NULL;
+    req->j_body = NULL;
+}
+
+int
+router_handle(struct mg_connection *conn)
+{
+    struct rf_req *req = calloc(1, sizeof *req);
+    struct rf_resp resp;
+    unsigned allow = 0;
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    char normbuf[RF_PATH_MAX + 2];
+
+    memset(&resp, 0, sizeof resp);
+    resp.status = 200;
+    if (req == NULL) {
+        resp.status = 503;
+        mg_response_header_start(conn, 503);
+        mg_response_header_add(conn, "OData-Version", "4.0", -1);
+        mg_response_header_add(conn, "Content-Length", "0", -1);
+        mg_response_header_send(conn);
+        return 1;
+    }
+    req->app = ri->user_data;
+    handle(conn, req, &resp, normbuf, sizeof normbuf, &allow);
+    send_response(conn, req, &resp, allow);
+    if (resp.status >= 500) {
+        log_msg(LOG_LEVEL_ERROR, "%s %s user %s: %d", ri->request_method,
+                req->path ? req->path : "", req->who.user, resp.status);
+    } else if (log_enabled(LOG_LEVEL_DEBUG)) {
+        log_msg(LOG_LEVEL_DEBUG, "%s %s user %s: %d", ri->request_method,
+                req->path ? req->path : "", req->who.user, resp.status);
+    }
+    rf_resp_reset(&resp);
+    free(req);
+    return 1;
+}

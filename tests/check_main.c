@@ -1,0 +1,58 @@
+/* Runs the Check suites: all of them, or one chosen with --suite NAME [--case NAME]. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "suites.h"
+
+static const struct {
+    const char *name;
+    Suite *(*make)(void);
+} suites[] = {
+    {"job_err", job_err_suite}, {"rf_buf", rf_buf_suite},     {"router", router_suite},
+    {"rf_msg", rf_msg_suite},   {"config", config_suite},     {"db", db_suite},
+    {"auth", auth_suite},       {"res_root", res_root_suite}, {"https", https_suite},
+};
+
+int
+main(int argc, char **argv)
+{
+    const char *only_suite = NULL;
+    const char *only_case = NULL;
+    SRunner *sr = NULL;
+    int failed;
+
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--suite") == 0 && i + 1 < argc) {
+            only_suite = argv[++i];
+        } else if (strcmp(argv[i], "--case") == 0 && i + 1 < argc) {
+            only_case = argv[++i];
+        } else if (strcmp(argv[i], "--list") == 0) {
+            for (size_t k = 0; k < sizeof suites / sizeof suites[0]; k++) {
+                printf("%s\n", suites[k].name);
+            }
+            return 0;
+        } else {
+            fprintf(stderr, "usage: %s [--list] [--suite NAME [--case NAME]]\n", argv[0]);
+            return 2;
+        }
+    }
+    for (size_t k = 0; k < sizeof suites / sizeof suites[0]; k++) {
+        if (only_suite != NULL && strcmp(only_suite, suites[k].name) != 0) {
+            continue;
+        }
+        if (sr == NULL) {
+            sr = srunner_create(suites[k].make());
+        } else {
+            srunner_add_suite(sr, suites[k].make());
+        }
+    }
+    if (sr == NULL) {
+        fprintf(stderr, "no suite named %s\n", only_suite ? only_suite : "");
+        return 2;
+    }
+    srunner_run(sr, NULL, only_case, CK_NORMAL);
+    failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

@@ -1,0 +1,17 @@
+/* Every Check suite of the project; check_main.c runs them by name. */
+#ifndef RF_TEST_SUITES_H
+#define RF_TEST_SUITES_H
+
+#include "support/rf_check.h"
+
+Suite *job_err_suite(void);
+Suite *rf_buf_suite(void);
+Suite *router_suite(void);
+Suite *rf_msg_suite(void);
+Suite *config_suite(void);
+Suite *db_suite(void);
+Suite *auth_suite(void);
+Suite *res_root_suite(void);
+Suite *https_suite(void);
+
+#endif
