@@ -41,6 +41,12 @@ cb_begin_request(struct mg_connection *conn)
     return router_handle(conn);
 }
 
+static int
+cb_http_error(struct mg_connection *conn, int status, const char *msg)
+{
+    return router_http_error(conn, status, msg);
+}
+
 /* A version 4 UUID from OpenSSL's random generator. */
 static int
 make_uuid(char *out, size_t outsz)
@@ -159,6 +165,7 @@ app_start(const struct config *cfg, const char *admin_password, struct app **out
     memset(&cb, 0, sizeof cb);
     cb.begin_request = cb_begin_request;
     cb.log_message = cb_log_message;
+    cb.http_error = cb_http_error;
     cb.external_ssl_ctx = cb_external_ssl_ctx;
     memset(&init, 0, sizeof init);
     init.callbacks = &cb;

@@ -718,6 +718,49 @@ handle(struct mg_connection *conn, struct rf_req *req, struct rf_resp *resp, cha
     req->j_body = NULL;
 }
 
+/* Is s an HTTP method token (RFC 9110 tchar letters) that this service does not implement? */
+static int
+unknown_method(const char *s)
+{
+    if (s == NULL || *s == '\0' || strlen(s) > 32) {
+        return 0;
+    }
+    for (const char *p = s; *p != '\0'; p++) {
+        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || *p == '-' || *p == '_')) {
+            return 0;
+        }
+    }
+    return method_parse(s) == 0;
+}
+
+int
+router_http_error(struct mg_connection *conn, int status, const char *msg)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    struct rf_req req;
+    struct rf_resp resp;
+
+    memset(&req, 0, sizeof req);
+    memset(&resp, 0, sizeof resp);
+    req.app = ri ? ri->user_data : NULL;
+    req.path = "";
+    if (status == 400 && ri != NULL && unknown_method(ri->request_method)) {
+        /* civetweb refuses methods it does not know while parsing; DSP0266 wants 405 or 501. */
+        rf_resp_error(&resp, 501, RF_MSG_OPERATION_NOT_ALLOWED, NULL);
+    } else if (status == 413 || status == 431) {
+        rf_resp_error(&resp, status, RF_MSG_PAYLOAD_TOO_LARGE, NULL);
+    } else if (status >= 500) {
+        rf_resp_error(&resp, status, RF_MSG_INTERNAL_ERROR, NULL);
+    } else {
+        rf_resp_error(&resp, status, RF_MSG_GENERAL_ERROR, NULL);
+    }
+    log_msg(status >= 500 ? LOG_LEVEL_ERROR : LOG_LEVEL_WARNING, "http %d from %s: %s", resp.status,
+            ri ? ri->remote_addr : "?", msg ? msg : "");
+    send_response(conn, &req, &resp, 0);
+    rf_resp_reset(&resp);
+    return 0;
+}
+
 int
 router_handle(struct mg_connection *conn)
 {

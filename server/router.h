@@ -200,6 +200,13 @@ struct mg_connection;
 int router_handle(struct mg_connection *conn);
 
 /*
+ * The civetweb http_error callback: answers the errors civetweb itself raises (a request it
+ * cannot parse, an unknown method, headers too large) with a Redfish error body. An unknown
+ * method gets 501. Returns 0 (handled).
+ */
+int router_http_error(struct mg_connection *conn, int status, const char *msg);
+
+/*
  * Dispatches an already parsed and authenticated request without civetweb: used by tests and
  * by work that runs requests on a user's behalf. Applies the route's privilege check.
  */
