@@ -110,6 +110,9 @@ db_open(const char *dir, struct db **out, char *err, size_t errsz)
     char path[1100];
 
     *out = NULL;
+    if (errsz > 0) {
+        err[0] = '\0';
+    }
     if (mkdir(dir, 0700) != 0 && errno != EEXIST) {
         (void)rf_fmt(err, errsz, "cannot create the data directory %s (errno %d)", dir, errno);
         return DB_ERR;
