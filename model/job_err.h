@@ -11,7 +11,9 @@
     X(JOB_EEXIST, 4, "the job already exists")                                                     \
     X(JOB_ESTATE, 5, "the state change is not allowed in the job's current state")                 \
     X(JOB_ESTORE, 6, "the job store failed")                                                       \
-    X(JOB_EBUSY, 7, "busy, try again")
+    X(JOB_EBUSY, 7, "busy, try again")                                                             \
+    X(JOB_ENOTSUP, 8, "not supported by the job's class")                                          \
+    X(JOB_EREADONLY, 9, "the property is read-only")
 
 enum job_err {
 #define JOB_ERR_ENUM(name, value, text) name = value,
