@@ -11,6 +11,12 @@ static const struct {
 } suites[] = {
     {"job_err", job_err_suite},
     {"cim_datetime", cim_datetime_suite},
+    {"cim_enum", cim_enum_suite},
+    {"job", job_suite},
+    {"job_fsm", job_fsm_suite},
+    {"job_codec", job_codec_suite},
+    {"store", store_suite},
+    {"job_service", job_service_suite},
     {"rf_buf", rf_buf_suite},
     {"router", router_suite},
     {"rf_msg", rf_msg_suite},

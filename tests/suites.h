@@ -6,6 +6,12 @@
 
 Suite *job_err_suite(void);
 Suite *cim_datetime_suite(void);
+Suite *cim_enum_suite(void);
+Suite *job_suite(void);
+Suite *job_fsm_suite(void);
+Suite *job_codec_suite(void);
+Suite *store_suite(void);
+Suite *job_service_suite(void);
 Suite *rf_buf_suite(void);
 Suite *router_suite(void);
 Suite *rf_msg_suite(void);
