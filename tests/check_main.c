@@ -9,9 +9,10 @@ static const struct {
     const char *name;
     Suite *(*make)(void);
 } suites[] = {
-    {"job_err", job_err_suite}, {"rf_buf", rf_buf_suite},     {"router", router_suite},
-    {"rf_msg", rf_msg_suite},   {"config", config_suite},     {"db", db_suite},
-    {"auth", auth_suite},       {"res_root", res_root_suite}, {"https", https_suite},
+    {"job_err", job_err_suite}, {"cim_error", cim_error_suite}, {"rf_buf", rf_buf_suite},
+    {"router", router_suite},   {"rf_msg", rf_msg_suite},       {"config", config_suite},
+    {"db", db_suite},           {"auth", auth_suite},           {"res_root", res_root_suite},
+    {"https", https_suite},
 };
 
 int

@@ -5,6 +5,7 @@
 #include "support/rf_check.h"
 
 Suite *job_err_suite(void);
+Suite *cim_error_suite(void);
 Suite *rf_buf_suite(void);
 Suite *router_suite(void);
 Suite *rf_msg_suite(void);
