@@ -10,6 +10,7 @@ static const struct {
     Suite *(*make)(void);
 } suites[] = {
     {"job_err", job_err_suite},
+    {"cim_error", cim_error_suite},
     {"cim_datetime", cim_datetime_suite},
     {"cim_enum", cim_enum_suite},
     {"job", job_suite},

@@ -5,6 +5,7 @@
 #include "support/rf_check.h"
 
 Suite *job_err_suite(void);
+Suite *cim_error_suite(void);
 Suite *cim_datetime_suite(void);
 Suite *cim_enum_suite(void);
 Suite *job_suite(void);
