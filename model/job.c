@@ -53,7 +53,7 @@ static const struct cim_enum prov_job_state = {
     (PBIT(JOB_P_CAPTION) | PBIT(JOB_P_DESCRIPTION) | PBIT(JOB_P_ELEMENT_NAME)                      \
      | PBIT(JOB_P_INSTALL_DATE) | PBIT(JOB_P_OPERATIONAL_STATUS) | PBIT(JOB_P_STATUS_DESCRIPTIONS) \
      | PBIT(JOB_P_STATUS) | PBIT(JOB_P_HEALTH_STATE) | PBIT(JOB_P_JOB_STATUS)                      \
-     | PBIT(JOB_P_TIME_SUBMITTED) | PBIT(JOB_P_SCHEDULED_START_TIME) | PBIT(JOB_P_START_TIME)       \
+     | PBIT(JOB_P_TIME_SUBMITTED) | PBIT(JOB_P_SCHEDULED_START_TIME) | PBIT(JOB_P_START_TIME)      \
      | PBIT(JOB_P_ELAPSED_TIME) | PBIT(JOB_P_JOB_RUN_TIMES) | PBIT(JOB_P_RUN_MONTH)                \
      | PBIT(JOB_P_RUN_DAY) | PBIT(JOB_P_RUN_DAY_OF_WEEK) | PBIT(JOB_P_RUN_START_INTERVAL)          \
      | PBIT(JOB_P_LOCAL_OR_UTC_TIME) | PBIT(JOB_P_UNTIL_TIME) | PBIT(JOB_P_NOTIFY)                 \
@@ -139,46 +139,110 @@ struct status_row {
 };
 
 static const struct status_row status_table[JOB_SIT_COUNT] = {
-    [JOB_SIT_NEW] = {{CIM_OPSTATUS_DORMANT}, 1, CIM_HEALTH_OK, CIM_PRIMARY_OK,
-                     CIM_DETAILED_NO_ADDITIONAL_INFO, CIM_OPERATING_DORMANT, CIM_STATUS_OK,
+    [JOB_SIT_NEW] = {{CIM_OPSTATUS_DORMANT},
+                     1,
+                     CIM_HEALTH_OK,
+                     CIM_PRIMARY_OK,
+                     CIM_DETAILED_NO_ADDITIONAL_INFO,
+                     CIM_OPERATING_DORMANT,
+                     CIM_STATUS_OK,
                      JOB_HEALTH_OK},
-    [JOB_SIT_STARTING] = {{CIM_OPSTATUS_STARTING}, 1, CIM_HEALTH_OK, CIM_PRIMARY_OK,
-                          CIM_DETAILED_NO_ADDITIONAL_INFO, CIM_OPERATING_STARTING,
-                          CIM_STATUS_STARTING, JOB_HEALTH_OK},
-    [JOB_SIT_PENDING_BOOT] = {{CIM_OPSTATUS_STARTING}, 1, CIM_HEALTH_OK, CIM_PRIMARY_OK,
-                              CIM_DETAILED_NO_ADDITIONAL_INFO, CIM_OPERATING_STARTING,
-                              CIM_STATUS_STARTING, JOB_HEALTH_OK},
-    [JOB_SIT_RUNNING] = {{CIM_OPSTATUS_OK}, 1, CIM_HEALTH_OK, CIM_PRIMARY_OK,
-                         CIM_DETAILED_NO_ADDITIONAL_INFO, CIM_OPERATING_IN_SERVICE, CIM_STATUS_OK,
+    [JOB_SIT_STARTING] = {{CIM_OPSTATUS_STARTING},
+                          1,
+                          CIM_HEALTH_OK,
+                          CIM_PRIMARY_OK,
+                          CIM_DETAILED_NO_ADDITIONAL_INFO,
+                          CIM_OPERATING_STARTING,
+                          CIM_STATUS_STARTING,
+                          JOB_HEALTH_OK},
+    [JOB_SIT_PENDING_BOOT] = {{CIM_OPSTATUS_STARTING},
+                              1,
+                              CIM_HEALTH_OK,
+                              CIM_PRIMARY_OK,
+                              CIM_DETAILED_NO_ADDITIONAL_INFO,
+                              CIM_OPERATING_STARTING,
+                              CIM_STATUS_STARTING,
+                              JOB_HEALTH_OK},
+    [JOB_SIT_RUNNING] = {{CIM_OPSTATUS_OK},
+                         1,
+                         CIM_HEALTH_OK,
+                         CIM_PRIMARY_OK,
+                         CIM_DETAILED_NO_ADDITIONAL_INFO,
+                         CIM_OPERATING_IN_SERVICE,
+                         CIM_STATUS_OK,
                          JOB_HEALTH_OK},
-    [JOB_SIT_SUSPENDED] = {{CIM_OPSTATUS_DORMANT}, 1, CIM_HEALTH_OK, CIM_PRIMARY_OK,
-                           CIM_DETAILED_NO_ADDITIONAL_INFO, CIM_OPERATING_DORMANT,
-                           CIM_STATUS_STOPPED, JOB_HEALTH_OK},
-    [JOB_SIT_SHUTTING_DOWN] = {{CIM_OPSTATUS_STOPPING}, 1, CIM_HEALTH_OK, CIM_PRIMARY_OK,
-                               CIM_DETAILED_NO_ADDITIONAL_INFO, CIM_OPERATING_SHUTTING_DOWN,
-                               CIM_STATUS_STOPPING, JOB_HEALTH_OK},
-    [JOB_SIT_COMPLETED] = {{CIM_OPSTATUS_COMPLETED, CIM_OPSTATUS_OK}, 2, CIM_HEALTH_OK,
-                           CIM_PRIMARY_OK, CIM_DETAILED_NO_ADDITIONAL_INFO,
-                           CIM_OPERATING_COMPLETED, CIM_STATUS_OK, JOB_HEALTH_OK},
-    [JOB_SIT_COMPLETED_WARN] = {{CIM_OPSTATUS_COMPLETED, CIM_OPSTATUS_DEGRADED}, 2,
-                                CIM_HEALTH_DEGRADED, CIM_PRIMARY_DEGRADED,
-                                CIM_DETAILED_NO_ADDITIONAL_INFO, CIM_OPERATING_COMPLETED,
-                                CIM_STATUS_DEGRADED, JOB_HEALTH_WARNING},
-    [JOB_SIT_TERMINATED] = {{CIM_OPSTATUS_COMPLETED, CIM_OPSTATUS_STOPPED}, 2, CIM_HEALTH_OK,
-                            CIM_PRIMARY_OK, CIM_DETAILED_NO_ADDITIONAL_INFO,
-                            CIM_OPERATING_STOPPED, CIM_STATUS_STOPPED, JOB_HEALTH_WARNING},
-    [JOB_SIT_KILLED] = {{CIM_OPSTATUS_COMPLETED, CIM_OPSTATUS_ABORTED}, 2, CIM_HEALTH_DEGRADED,
-                        CIM_PRIMARY_DEGRADED, CIM_DETAILED_NO_ADDITIONAL_INFO,
-                        CIM_OPERATING_ABORTED, CIM_STATUS_STOPPED, JOB_HEALTH_WARNING},
-    [JOB_SIT_EXCEPTION] = {{CIM_OPSTATUS_COMPLETED, CIM_OPSTATUS_ERROR}, 2, CIM_HEALTH_MAJOR,
-                           CIM_PRIMARY_ERROR, CIM_DETAILED_NON_RECOVERABLE, CIM_OPERATING_ABORTED,
-                           CIM_STATUS_ERROR, JOB_HEALTH_CRITICAL},
-    [JOB_SIT_SERVICE] = {{CIM_OPSTATUS_IN_SERVICE}, 1, CIM_HEALTH_OK, CIM_PRIMARY_OK,
-                         CIM_DETAILED_NO_ADDITIONAL_INFO, CIM_OPERATING_SERVICING,
-                         CIM_STATUS_SERVICE, JOB_HEALTH_OK},
-    [JOB_SIT_QUERY_PENDING] = {{CIM_OPSTATUS_OK}, 1, CIM_HEALTH_OK, CIM_PRIMARY_OK,
-                               CIM_DETAILED_NO_ADDITIONAL_INFO, CIM_OPERATING_IN_SERVICE,
-                               CIM_STATUS_OK, JOB_HEALTH_WARNING},
+    [JOB_SIT_SUSPENDED] = {{CIM_OPSTATUS_DORMANT},
+                           1,
+                           CIM_HEALTH_OK,
+                           CIM_PRIMARY_OK,
+                           CIM_DETAILED_NO_ADDITIONAL_INFO,
+                           CIM_OPERATING_DORMANT,
+                           CIM_STATUS_STOPPED,
+                           JOB_HEALTH_OK},
+    [JOB_SIT_SHUTTING_DOWN] = {{CIM_OPSTATUS_STOPPING},
+                               1,
+                               CIM_HEALTH_OK,
+                               CIM_PRIMARY_OK,
+                               CIM_DETAILED_NO_ADDITIONAL_INFO,
+                               CIM_OPERATING_SHUTTING_DOWN,
+                               CIM_STATUS_STOPPING,
+                               JOB_HEALTH_OK},
+    [JOB_SIT_COMPLETED] = {{CIM_OPSTATUS_COMPLETED, CIM_OPSTATUS_OK},
+                           2,
+                           CIM_HEALTH_OK,
+                           CIM_PRIMARY_OK,
+                           CIM_DETAILED_NO_ADDITIONAL_INFO,
+                           CIM_OPERATING_COMPLETED,
+                           CIM_STATUS_OK,
+                           JOB_HEALTH_OK},
+    [JOB_SIT_COMPLETED_WARN] = {{CIM_OPSTATUS_COMPLETED, CIM_OPSTATUS_DEGRADED},
+                                2,
+                                CIM_HEALTH_DEGRADED,
+                                CIM_PRIMARY_DEGRADED,
+                                CIM_DETAILED_NO_ADDITIONAL_INFO,
+                                CIM_OPERATING_COMPLETED,
+                                CIM_STATUS_DEGRADED,
+                                JOB_HEALTH_WARNING},
+    [JOB_SIT_TERMINATED] = {{CIM_OPSTATUS_COMPLETED, CIM_OPSTATUS_STOPPED},
+                            2,
+                            CIM_HEALTH_OK,
+                            CIM_PRIMARY_OK,
+                            CIM_DETAILED_NO_ADDITIONAL_INFO,
+                            CIM_OPERATING_STOPPED,
+                            CIM_STATUS_STOPPED,
+                            JOB_HEALTH_WARNING},
+    [JOB_SIT_KILLED] = {{CIM_OPSTATUS_COMPLETED, CIM_OPSTATUS_ABORTED},
+                        2,
+                        CIM_HEALTH_DEGRADED,
+                        CIM_PRIMARY_DEGRADED,
+                        CIM_DETAILED_NO_ADDITIONAL_INFO,
+                        CIM_OPERATING_ABORTED,
+                        CIM_STATUS_STOPPED,
+                        JOB_HEALTH_WARNING},
+    [JOB_SIT_EXCEPTION] = {{CIM_OPSTATUS_COMPLETED, CIM_OPSTATUS_ERROR},
+                           2,
+                           CIM_HEALTH_MAJOR,
+                           CIM_PRIMARY_ERROR,
+                           CIM_DETAILED_NON_RECOVERABLE,
+                           CIM_OPERATING_ABORTED,
+                           CIM_STATUS_ERROR,
+                           JOB_HEALTH_CRITICAL},
+    [JOB_SIT_SERVICE] = {{CIM_OPSTATUS_IN_SERVICE},
+                         1,
+                         CIM_HEALTH_OK,
+                         CIM_PRIMARY_OK,
+                         CIM_DETAILED_NO_ADDITIONAL_INFO,
+                         CIM_OPERATING_SERVICING,
+                         CIM_STATUS_SERVICE,
+                         JOB_HEALTH_OK},
+    [JOB_SIT_QUERY_PENDING] = {{CIM_OPSTATUS_OK},
+                               1,
+                               CIM_HEALTH_OK,
+                               CIM_PRIMARY_OK,
+                               CIM_DETAILED_NO_ADDITIONAL_INFO,
+                               CIM_OPERATING_IN_SERVICE,
+                               CIM_STATUS_OK,
+                               JOB_HEALTH_WARNING},
 };
 
 const struct job_prop *
@@ -420,7 +484,8 @@ check_int(const struct job_prop *p, int64_t v)
 {
     if (v < p->min || v > p->max)
         return JOB_EINVAL;
-    /* A value map admits its named values and vendor values; DMTF-reserved ones mean nothing yet. */
+    /* A value map admits its named values and vendor values; DMTF-reserved ones mean nothing yet.
+     */
     if (p->values != NULL && !cim_enum_is_named(p->values, (int32_t)v)
         && !cim_enum_is_vendor(p->values, (int32_t)v))
         return JOB_EINVAL;
@@ -430,16 +495,13 @@ check_int(const struct job_prop *p, int64_t v)
 static enum job_err
 check_datetime(const struct job_prop *p, const struct cim_datetime *dt)
 {
-    char text[CIM_DT_LEN + 1];
-
     if (dt->kind == CIM_DT_NULL)
         return (p->flags & JOB_PF_REQUIRED) ? JOB_EINVAL : JOB_OK;
     if (dt->kind == CIM_DT_TIMESTAMP && !(p->flags & JOB_PF_TS))
         return JOB_EINVAL;
     if (dt->kind == CIM_DT_INTERVAL && !(p->flags & JOB_PF_IV))
         return JOB_EINVAL;
-    /* Formatting validates every field. */
-    return cim_dt_format(dt, text) == JOB_OK ? JOB_OK : JOB_EINVAL;
+    return cim_dt_validate(dt) == JOB_OK ? JOB_OK : JOB_EINVAL;
 }
 
 static int64_t

@@ -32,11 +32,11 @@ enum cim_type {
 };
 
 /* Property flags. */
-#define JOB_PF_RW 0x01u        /* Read/write for clients; otherwise read-only */
-#define JOB_PF_REQUIRED 0x02u  /* Required qualifier: never NULL */
-#define JOB_PF_KEY 0x04u       /* Key qualifier */
-#define JOB_PF_TS 0x08u        /* a datetime that may be a timestamp */
-#define JOB_PF_IV 0x10u        /* a datetime that may be an interval */
+#define JOB_PF_RW 0x01u       /* Read/write for clients; otherwise read-only */
+#define JOB_PF_REQUIRED 0x02u /* Required qualifier: never NULL */
+#define JOB_PF_KEY 0x04u      /* Key qualifier */
+#define JOB_PF_TS 0x08u       /* a datetime that may be a timestamp */
+#define JOB_PF_IV 0x10u       /* a datetime that may be an interval */
 #define JOB_PF_DEPRECATED 0x20u
 
 /*
@@ -45,8 +45,8 @@ enum cim_type {
  */
 #define JOB_PROP_MAP(X)                                                                            \
     X(JOB_P_CAPTION, 1, "Caption", CIM_T_STRING, caption, 0, 0, 0, 64, NULL)                       \
-    X(JOB_P_DESCRIPTION, 2, "Description", CIM_T_STRING, description, 0, 0, 0, 0, NULL)           \
-    X(JOB_P_ELEMENT_NAME, 3, "ElementName", CIM_T_STRING, element_name, 0, 0, 0, 0, NULL)         \
+    X(JOB_P_DESCRIPTION, 2, "Description", CIM_T_STRING, description, 0, 0, 0, 0, NULL)            \
+    X(JOB_P_ELEMENT_NAME, 3, "ElementName", CIM_T_STRING, element_name, 0, 0, 0, 0, NULL)          \
     X(JOB_P_INSTALL_DATE, 4, "InstallDate", CIM_T_DATETIME, install_date, JOB_PF_TS, 0, 0, 0,      \
       NULL)                                                                                        \
     X(JOB_P_OPERATIONAL_STATUS, 5, "OperationalStatus", CIM_T_UINT16V, operational_status, 0, 0,   \
@@ -54,10 +54,10 @@ enum cim_type {
     X(JOB_P_STATUS_DESCRIPTIONS, 6, "StatusDescriptions", CIM_T_STRINGV, status_descriptions, 0,   \
       0, 0, 0, NULL)                                                                               \
     X(JOB_P_STATUS, 7, "Status", CIM_T_STRING, status, JOB_PF_DEPRECATED, 0, 0, 10, NULL)          \
-    X(JOB_P_HEALTH_STATE, 8, "HealthState", CIM_T_UINT16, health_state, 0, 0, 65535, 0,           \
+    X(JOB_P_HEALTH_STATE, 8, "HealthState", CIM_T_UINT16, health_state, 0, 0, 65535, 0,            \
       &cim_enum_health_state)                                                                      \
-    X(JOB_P_COMMUNICATION_STATUS, 9, "CommunicationStatus", CIM_T_UINT16, communication_status,    \
-      0, 0, 65535, 0, &cim_enum_communication_status)                                              \
+    X(JOB_P_COMMUNICATION_STATUS, 9, "CommunicationStatus", CIM_T_UINT16, communication_status, 0, \
+      0, 65535, 0, &cim_enum_communication_status)                                                 \
     X(JOB_P_DETAILED_STATUS, 10, "DetailedStatus", CIM_T_UINT16, detailed_status, 0, 0, 65535, 0,  \
       &cim_enum_detailed_status)                                                                   \
     X(JOB_P_OPERATING_STATUS, 11, "OperatingStatus", CIM_T_UINT16, operating_status, 0, 0, 65535,  \
@@ -66,7 +66,7 @@ enum cim_type {
       &cim_enum_primary_status)                                                                    \
     X(JOB_P_TIME_SUBMITTED, 13, "TimeSubmitted", CIM_T_DATETIME, time_submitted,                   \
       JOB_PF_TS | JOB_PF_IV, 0, 0, 0, NULL)                                                        \
-    X(JOB_P_SCHEDULED_START_TIME, 14, "ScheduledStartTime", CIM_T_DATETIME, scheduled_start_time, \
+    X(JOB_P_SCHEDULED_START_TIME, 14, "ScheduledStartTime", CIM_T_DATETIME, scheduled_start_time,  \
       JOB_PF_RW | JOB_PF_TS | JOB_PF_IV | JOB_PF_DEPRECATED, 0, 0, 0, NULL)                        \
     X(JOB_P_START_TIME, 15, "StartTime", CIM_T_DATETIME, start_time, JOB_PF_TS | JOB_PF_IV, 0, 0,  \
       0, NULL)                                                                                     \
@@ -81,7 +81,7 @@ enum cim_type {
       0, &cim_enum_run_day_of_week)                                                                \
     X(JOB_P_RUN_START_INTERVAL, 21, "RunStartInterval", CIM_T_DATETIME, run_start_interval,        \
       JOB_PF_RW | JOB_PF_IV, 0, 0, 0, NULL)                                                        \
-    X(JOB_P_LOCAL_OR_UTC_TIME, 22, "LocalOrUtcTime", CIM_T_UINT16, local_or_utc_time, JOB_PF_RW,  \
+    X(JOB_P_LOCAL_OR_UTC_TIME, 22, "LocalOrUtcTime", CIM_T_UINT16, local_or_utc_time, JOB_PF_RW,   \
       0, 65535, 0, &cim_enum_local_or_utc_time)                                                    \
     X(JOB_P_UNTIL_TIME, 23, "UntilTime", CIM_T_DATETIME, until_time,                               \
       JOB_PF_RW | JOB_PF_TS | JOB_PF_IV, 0, 0, 0, NULL)                                            \
@@ -107,7 +107,7 @@ enum cim_type {
     X(JOB_P_TIME_BEFORE_REMOVAL, 36, "TimeBeforeRemoval", CIM_T_DATETIME, time_before_removal,     \
       JOB_PF_RW | JOB_PF_REQUIRED | JOB_PF_IV, 0, 0, 0, NULL)                                      \
     X(JOB_P_JOB_STATUS, 37, "JobStatus", CIM_T_STRING, job_status, 0, 0, 0, 0, NULL)               \
-    X(JOB_P_JOB_STATE, 38, "JobState", CIM_T_UINT16, job_state, 0, 0, 65535, 0,                   \
+    X(JOB_P_JOB_STATE, 38, "JobState", CIM_T_UINT16, job_state, 0, 0, 65535, 0,                    \
       &cim_enum_job_state)                                                                         \
     X(JOB_P_ADDITIONAL_IDENTIFIER, 39, "AdditionalIdentifier", CIM_T_STRING,                       \
       additional_identifier, 0, 0, 0, 0, NULL)
@@ -127,7 +127,7 @@ struct job_prop {
     unsigned flags;
     int64_t min; /* integer range (MinValue/MaxValue or the type's range) */
     int64_t max;
-    uint16_t maxlen; /* MaxLen for strings, 0 = none; counted in characters (UTF-8) */
+    uint16_t maxlen;               /* MaxLen for strings, 0 = none; counted in characters (UTF-8) */
     const struct cim_enum *values; /* the value map, or NULL */
 };
 
@@ -171,14 +171,14 @@ enum job_health { JOB_HEALTH_OK, JOB_HEALTH_WARNING, JOB_HEALTH_CRITICAL };
 
 /* A job class: which properties it has, what it calls its states, what its methods accept. */
 struct job_class {
-    const char *name;    /* "CIM_ConcreteJob" */
-    const char *version; /* the class document's version */
-    uint64_t props;      /* bit (1 << enum job_prop_id) per property of the class */
+    const char *name;                 /* "CIM_ConcreteJob" */
+    const char *version;              /* the class document's version */
+    uint64_t props;                   /* bit (1 << enum job_prop_id) per property of the class */
     const struct cim_enum *job_state; /* the class's names for JobState values */
     /* JobStatus text per situation; for a class with a closed set of JobStatus values, only those
      * values appear here. */
     const char *job_status[JOB_SIT_COUNT];
-    bool job_status_closed; /* JobStatus takes only the values above; else free-form text */
+    bool job_status_closed;     /* JobStatus takes only the values above; else free-form text */
     uint8_t starting_state;     /* the state a started job passes through, or 0 for none */
     uint8_t pending_boot_state; /* the state meaning "waiting for the machine to boot", or 0 */
     unsigned methods;           /* JOB_M_* */

@@ -347,7 +347,6 @@ get_dt(struct rd *r, struct cim_datetime *dt)
 {
     uint64_t a;
     uint64_t usec;
-    char text[CIM_DT_LEN + 1];
 
     memset(dt, 0, sizeof *dt);
     if (get_small(r, &dt->kind, CIM_DT_INTERVAL) != 0 || dt->kind == CIM_DT_NULL
@@ -357,8 +356,8 @@ get_dt(struct rd *r, struct cim_datetime *dt)
         int64_t off;
         if (a > 9999 || get_small(r, &dt->month, 12) != 0 || get_small(r, &dt->day, 31) != 0
             || get_small(r, &dt->hour, 23) != 0 || get_small(r, &dt->minute, 59) != 0
-            || get_small(r, &dt->second, 60) != 0 || get_varint(r, &usec) != 0
-            || usec > 999999 || get_sint(r, &off) != 0 || off < -999 || off > 999)
+            || get_small(r, &dt->second, 60) != 0 || get_varint(r, &usec) != 0 || usec > 999999
+            || get_sint(r, &off) != 0 || off < -999 || off > 999)
             return JOB_EINVAL;
         dt->year = (uint16_t)a;
         dt->utc_offset = (int16_t)off;
@@ -370,7 +369,7 @@ get_dt(struct rd *r, struct cim_datetime *dt)
     }
     dt->usec = (uint32_t)usec;
     /* The datetime module has the last word on what is a valid value. */
-    return cim_dt_format(dt, text) == JOB_OK ? JOB_OK : JOB_EINVAL;
+    return cim_dt_validate(dt) == JOB_OK ? JOB_OK : JOB_EINVAL;
 }
 
 static enum job_err
@@ -548,6 +547,7 @@ job_decode(const unsigned char *data, size_t len, struct job *job)
     unsigned last_tag = 0;
     enum job_err err = JOB_EINVAL;
 
+    job_cleanup(job);
     job_init(job, &job_class_concrete);
     if (get_u8(&r, &version) != 0 || version != JOB_CODEC_VERSION)
         return JOB_EINVAL;
@@ -587,9 +587,11 @@ job_decode(const unsigned char *data, size_t len, struct job *job)
         memset(&job->time_before_removal, 0, sizeof job->time_before_removal);
     if (!(seen & PBIT(JOB_P_OPERATIONAL_STATUS)))
         job->n_operational_status = 0;
-    err = job_validate(job, NULL);
-    if (err == JOB_OK)
+    /* Every property went through job_set's checks; what remains is what must be present. */
+    if (job->name != NULL && job->instance_id != NULL
+        && job->time_before_removal.kind != CIM_DT_NULL)
         return JOB_OK;
+    err = JOB_EINVAL;
 fail:
     job_cleanup(job);
     job_init(job, &job_class_concrete);

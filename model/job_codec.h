@@ -16,10 +16,11 @@
  * Appends the encoding of job to out (a growable buffer; free with cim_buf_cleanup). Returns
  * JOB_OK, or JOB_ENOMEM with out's length unchanged.
  */
-enum job_err job_encode(const struct job *job, struct cim_buf *out) __attribute__((warn_unused_result));
+enum job_err job_encode(const struct job *job, struct cim_buf *out)
+    __attribute__((warn_unused_result));
 
 /*
- * Decodes a record into job (initialised or not; it is (re)initialised here). Returns JOB_OK,
+ * Decodes a record into job, which must be initialised (its old content is freed). Returns JOB_OK,
  * JOB_EINVAL for a malformed record or one that fails its class's qualifiers, or JOB_ENOMEM; on
  * failure job is left initialised and empty (class CIM_ConcreteJob).
  */

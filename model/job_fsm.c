@@ -27,10 +27,22 @@ struct req_cell {
     uint16_t next; /* JobState, or T_SAME / T_STARTING */
 };
 
-#define REJECT {JOB_RC_INVALID_TRANSITION, T_SAME}
-#define BUSY {JOB_RC_BUSY, T_SAME}
-#define OK_TO(s) {JOB_RC_OK, s}
-#define STARTED_TO(s) {JOB_RC_STARTED, s}
+#define REJECT                                                                                     \
+    {                                                                                              \
+        JOB_RC_INVALID_TRANSITION, T_SAME                                                          \
+    }
+#define BUSY                                                                                       \
+    {                                                                                              \
+        JOB_RC_BUSY, T_SAME                                                                        \
+    }
+#define OK_TO(s)                                                                                   \
+    {                                                                                              \
+        JOB_RC_OK, s                                                                               \
+    }
+#define STARTED_TO(s)                                                                              \
+    {                                                                                              \
+        JOB_RC_STARTED, s                                                                          \
+    }
 
 /* [state][request - JOB_REQ_START]: Start, Suspend, Terminate, Kill, Service */
 static const struct req_cell req_table[FS_COUNT][5] = {
@@ -61,21 +73,18 @@ enum { E_NO = 0xFFFF, E_PB = 0xFFFE };
 static const uint16_t ev_table[FS_COUNT][JOB_EV_COUNT] = {
     /*                  STARTED, PROGRESS, PENDING_BOOT, COMPLETED, COMPLETED_WARN, FAILED,
                         STOPPED, QUERY_PENDING, SERVICE_RESTART */
-    [FS_NEW] = {JOB_STATE_RUNNING, E_NO, E_PB, E_NO, E_NO, JOB_STATE_EXCEPTION, E_NO, E_NO,
-                T_SAME},
+    [FS_NEW] = {JOB_STATE_RUNNING, E_NO, E_PB, E_NO, E_NO, JOB_STATE_EXCEPTION, E_NO, E_NO, T_SAME},
     [FS_STARTING] = {JOB_STATE_RUNNING, T_SAME, E_PB, JOB_STATE_COMPLETED, JOB_STATE_COMPLETED,
                      JOB_STATE_EXCEPTION, E_NO, E_NO, JOB_STATE_EXCEPTION},
     [FS_PENDING_BOOT] = {JOB_STATE_RUNNING, T_SAME, T_SAME, JOB_STATE_COMPLETED,
-                         JOB_STATE_COMPLETED, JOB_STATE_EXCEPTION, E_NO, E_NO,
-                         JOB_STATE_EXCEPTION},
+                         JOB_STATE_COMPLETED, JOB_STATE_EXCEPTION, E_NO, E_NO, JOB_STATE_EXCEPTION},
     [FS_RUNNING] = {E_NO, T_SAME, E_PB, JOB_STATE_COMPLETED, JOB_STATE_COMPLETED,
                     JOB_STATE_EXCEPTION, E_NO, JOB_STATE_QUERY_PENDING, JOB_STATE_EXCEPTION},
     [FS_SUSPENDED] = {E_NO, T_SAME, E_NO, JOB_STATE_COMPLETED, JOB_STATE_COMPLETED,
                       JOB_STATE_EXCEPTION, E_NO, E_NO, JOB_STATE_EXCEPTION},
     /* A job shutting down was asked to terminate: however it ends, it was terminated. */
     [FS_SHUTTING_DOWN] = {E_NO, T_SAME, E_NO, JOB_STATE_TERMINATED, JOB_STATE_TERMINATED,
-                          JOB_STATE_TERMINATED, JOB_STATE_TERMINATED, E_NO,
-                          JOB_STATE_TERMINATED},
+                          JOB_STATE_TERMINATED, JOB_STATE_TERMINATED, E_NO, JOB_STATE_TERMINATED},
     [FS_COMPLETED] = {E_NO, E_NO, E_NO, E_NO, E_NO, E_NO, E_NO, E_NO, T_SAME},
     [FS_TERMINATED] = {E_NO, E_NO, E_NO, E_NO, E_NO, E_NO, E_NO, E_NO, T_SAME},
     /* A killed job is final at once; its runner's late reports change nothing. */
@@ -83,9 +92,8 @@ static const uint16_t ev_table[FS_COUNT][JOB_EV_COUNT] = {
     [FS_EXCEPTION] = {E_NO, E_NO, E_NO, E_NO, E_NO, E_NO, E_NO, E_NO, T_SAME},
     [FS_SERVICE] = {E_NO, T_SAME, E_NO, JOB_STATE_COMPLETED, JOB_STATE_COMPLETED,
                     JOB_STATE_EXCEPTION, E_NO, E_NO, JOB_STATE_EXCEPTION},
-    [FS_QUERY_PENDING] = {JOB_STATE_RUNNING, T_SAME, E_NO, JOB_STATE_COMPLETED,
-                          JOB_STATE_COMPLETED, JOB_STATE_EXCEPTION, E_NO, T_SAME,
-                          JOB_STATE_EXCEPTION},
+    [FS_QUERY_PENDING] = {JOB_STATE_RUNNING, T_SAME, E_NO, JOB_STATE_COMPLETED, JOB_STATE_COMPLETED,
+                          JOB_STATE_EXCEPTION, E_NO, T_SAME, JOB_STATE_EXCEPTION},
 };
 
 static const char *const ev_names[JOB_EV_COUNT] = {

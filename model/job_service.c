@@ -931,8 +931,12 @@ size_t
 job_service_count(struct job_service *svc)
 {
     size_t n;
+    uint64_t upto;
 
     pthread_mutex_lock(&svc->lock);
+    upto = svc->last_ticket;
+    while (svc->settled < upto)
+        pthread_cond_wait(&svc->done_cv, &svc->lock);
     n = svc->n;
     pthread_mutex_unlock(&svc->lock);
     return n;
@@ -950,8 +954,8 @@ job_page_cleanup(struct job_page *page)
 }
 
 enum job_err
-job_service_page(struct job_service *svc, size_t skip, size_t top, job_filter_fn filter,
-                 void *arg, struct job_page *page)
+job_service_page(struct job_service *svc, size_t skip, size_t top, job_filter_fn filter, void *arg,
+                 struct job_page *page)
 {
     enum job_err err = JOB_OK;
     uint64_t upto;
@@ -1072,8 +1076,8 @@ job_service_request_state_change(struct job_service *svc, uint64_t id, uint32_t 
             r = JOB_RC_BUSY;
     }
     if ((r == JOB_RC_OK || r == JOB_RC_STARTED) && svc->has_driver) {
-        enum job_rc d = svc->driver.request(svc->driver.arg, &e->job, (enum job_req)requested,
-                                            timeout_us);
+        enum job_rc d =
+            svc->driver.request(svc->driver.arg, &e->job, (enum job_req)requested, timeout_us);
         if (d != JOB_RC_OK && d != JOB_RC_STARTED)
             r = d;
     }
@@ -1349,8 +1353,7 @@ job_service_update(struct job_service *svc, uint64_t id, job_update_fn fn, void 
     }
     err = fn(arg, &e->job);
     if (err == JOB_OK) {
-        if (e->job.id != undo->id || e->job.cls != undo->cls
-            || e->job.job_state != undo->job_state
+        if (e->job.id != undo->id || e->job.cls != undo->cls || e->job.job_state != undo->job_state
             || strcmp(e->job.instance_id != NULL ? e->job.instance_id : "",
                       undo->instance_id != NULL ? undo->instance_id : "")
                    != 0)

@@ -23,12 +23,12 @@ struct job_service;
 typedef int64_t (*job_clock_fn)(void *arg);
 
 struct job_service_opts {
-    struct store *store;       /* required; the caller closes it after job_service_close */
-    const char *org_id;        /* OrgID of InstanceIDs; NULL = "rfjobd" (no colon allowed) */
-    job_clock_fn clock;        /* NULL = the system's real-time clock */
+    struct store *store; /* required; the caller closes it after job_service_close */
+    const char *org_id;  /* OrgID of InstanceIDs; NULL = "rfjobd" (no colon allowed) */
+    job_clock_fn clock;  /* NULL = the system's real-time clock */
     void *clock_arg;
-    bool manual_housekeeping;  /* no retention thread: the caller runs job_service_run_due */
-    size_t max_jobs;           /* 0 = no limit; beyond it job_service_create returns JOB_EBUSY */
+    bool manual_housekeeping; /* no retention thread: the caller runs job_service_run_due */
+    size_t max_jobs;          /* 0 = no limit; beyond it job_service_create returns JOB_EBUSY */
 };
 
 /* What happened to a job, as observers hear it. */
@@ -62,8 +62,7 @@ typedef void (*job_observer_fn)(void *arg, const struct job_notice *notice);
  * the change go ahead; any other return code rejects the request, which then changes nothing.
  */
 struct job_driver {
-    enum job_rc (*request)(void *arg, const struct job *job, enum job_req req,
-                           uint64_t timeout_us);
+    enum job_rc (*request)(void *arg, const struct job *job, enum job_req req, uint64_t timeout_us);
     void *arg;
 };
 
@@ -226,8 +225,8 @@ void job_service_flush(struct job_service *svc);
 
 /* Figures for benchmarks and diagnostics. */
 struct job_service_stats {
-    uint64_t commits;   /* store transactions */
-    uint64_t changes;   /* changes committed */
+    uint64_t commits; /* store transactions */
+    uint64_t changes; /* changes committed */
     size_t jobs;
 };
 void job_service_stats(struct job_service *svc, struct job_service_stats *out);

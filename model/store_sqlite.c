@@ -63,7 +63,8 @@ map_rc(int rc)
 static enum job_err
 fail(struct store_sqlite *s, int rc, const char *what)
 {
-    store__log("job store: %s: %s", what, s->db != NULL ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
+    store__log("job store: %s: %s", what,
+               s->db != NULL ? sqlite3_errmsg(s->db) : sqlite3_errstr(rc));
     return map_rc(rc);
 }
 

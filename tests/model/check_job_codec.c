@@ -23,17 +23,16 @@ make_full(struct job *job, const struct job_class *cls)
     ck_assert_int_eq(job_derive_status(job, false), JOB_OK);
     ck_assert_int_eq(cim_dt_parse("20261121134100.123456-300", &job->time_submitted), JOB_OK);
     ck_assert_int_eq(cim_dt_parse("20261121******.******+000", &job->install_date), JOB_OK);
-    ck_assert_int_eq(cim_dt_parse("00000000020000.000000:000", &job->run_start_interval),
-                     JOB_OK);
+    ck_assert_int_eq(cim_dt_parse("00000000020000.000000:000", &job->run_start_interval), JOB_OK);
     ck_assert_int_eq(cim_dt_parse("99991231235959.999999+999", &job->until_time), JOB_OK);
     ck_assert_int_eq(cim_dt_parse("20261121140000.000000+000", &job->end_time), JOB_OK);
     job->run_month = 10;
     job->run_day = -1;
     job->run_day_of_week = -6;
     job->local_or_utc_time = 2;
-    job->null_mask &= ~((UINT64_C(1) << JOB_P_RUN_MONTH) | (UINT64_C(1) << JOB_P_RUN_DAY)
-                        | (UINT64_C(1) << JOB_P_RUN_DAY_OF_WEEK)
-                        | (UINT64_C(1) << JOB_P_LOCAL_OR_UTC_TIME));
+    job->null_mask &=
+        ~((UINT64_C(1) << JOB_P_RUN_MONTH) | (UINT64_C(1) << JOB_P_RUN_DAY)
+          | (UINT64_C(1) << JOB_P_RUN_DAY_OF_WEEK) | (UINT64_C(1) << JOB_P_LOCAL_OR_UTC_TIME));
     job->priority = 4000000000u;
     job->percent_complete = 101;
     job->delete_on_completion = false;
@@ -70,6 +69,7 @@ START_TEST(test_round_trip)
     char text[CIM_DT_LEN + 1];
 
     make_full(&a, _i == 0 ? &job_class_concrete : &job_class_provisioning);
+    job_init(&b, &job_class_concrete);
     ck_assert_int_eq(job_encode(&a, &e1), JOB_OK);
     ck_assert_int_eq(job_decode(e1.p, e1.len, &b), JOB_OK);
     ck_assert_int_eq(job_encode(&b, &e2), JOB_OK);
@@ -138,7 +138,9 @@ START_TEST(test_damage_refused)
     memcpy(copy, enc.p, enc.len);
     copy[0] = 2;
     ck_assert_int_eq(job_decode(copy, enc.len, &b), JOB_EINVAL);
-    ck_assert_int_eq(job_decode((const unsigned char *)"\x01\x07" "CIM_Job\x01", 10, &b),
+    ck_assert_int_eq(job_decode((const unsigned char *)"\x01\x07"
+                                                       "CIM_Job\x01",
+                                10, &b),
                      JOB_EINVAL);
     free(copy);
     job_cleanup(&a);

@@ -11,9 +11,18 @@ struct want {
     unsigned next;
 };
 
-#define R4097 {4097, 0}
-#define R4099 {4099, 0}
-#define R1 {1, 0}
+#define R4097                                                                                      \
+    {                                                                                              \
+        4097, 0                                                                                    \
+    }
+#define R4099                                                                                      \
+    {                                                                                              \
+        4099, 0                                                                                    \
+    }
+#define R1                                                                                         \
+    {                                                                                              \
+        1, 0                                                                                       \
+    }
 
 static const struct want concrete[11][5] = {
     /* 2 New */ {{4096, 3}, R4097, {0, 8}, {0, 9}, R4097},
@@ -52,14 +61,14 @@ START_TEST(test_every_triple)
     int state = 2 + (_i % 55) / 5;
     int req = 2 + _i % 5;
     const struct job_class *cls = cls_i == 0 ? &job_class_concrete : &job_class_provisioning;
-    const struct want *w = cls_i == 0 ? &concrete[state - 2][req - 2]
-                                      : &provisioning[state - 2][req - 2];
+    const struct want *w =
+        cls_i == 0 ? &concrete[state - 2][req - 2] : &provisioning[state - 2][req - 2];
     uint16_t next = 0xBEEF;
-    enum job_rc rc = job_fsm_request(cls, (uint16_t)state, JOB_REQ_ALL, (uint32_t)req, false,
-                                     &next);
+    enum job_rc rc =
+        job_fsm_request(cls, (uint16_t)state, JOB_REQ_ALL, (uint32_t)req, false, &next);
 
-    ck_assert_msg((unsigned)rc == w->rc, "%s state %d request %d: rc %u, want %u", cls->name,
-                  state, req, (unsigned)rc, w->rc);
+    ck_assert_msg((unsigned)rc == w->rc, "%s state %d request %d: rc %u, want %u", cls->name, state,
+                  req, (unsigned)rc, w->rc);
     ck_assert_uint_eq(next, w->next != 0 ? w->next : (unsigned)state);
     if (rc != JOB_RC_OK && rc != JOB_RC_STARTED)
         ck_assert_uint_eq(next, (unsigned)state); /* a rejection changes nothing */
@@ -102,12 +111,12 @@ START_TEST(test_timeout_and_caps)
                                      JOB_REQ_SUSPEND, false, &next),
                      JOB_RC_NOT_SUPPORTED);
     /* States no class defines (reserved) accept nothing. */
-    ck_assert_int_eq(job_fsm_request(&job_class_concrete, 13, JOB_REQ_ALL, JOB_REQ_KILL, false,
-                                     &next),
-                     JOB_RC_INVALID_TRANSITION);
-    ck_assert_int_eq(job_fsm_request(&job_class_concrete, 40000, JOB_REQ_ALL, JOB_REQ_KILL, false,
-                                     &next),
-                     JOB_RC_INVALID_TRANSITION);
+    ck_assert_int_eq(
+        job_fsm_request(&job_class_concrete, 13, JOB_REQ_ALL, JOB_REQ_KILL, false, &next),
+        JOB_RC_INVALID_TRANSITION);
+    ck_assert_int_eq(
+        job_fsm_request(&job_class_concrete, 40000, JOB_REQ_ALL, JOB_REQ_KILL, false, &next),
+        JOB_RC_INVALID_TRANSITION);
     ck_assert_uint_eq(next, 40000);
 }
 END_TEST
@@ -158,13 +167,11 @@ START_TEST(test_pending_boot_events)
     uint16_t next;
 
     /* Msps: New -> PendingBoot -> Running -> PendingBoot (a reboot) -> Running -> Completed. */
-    ck_assert_int_eq(job_fsm_event(&job_class_provisioning, 2, JOB_EV_PENDING_BOOT, &next),
-                     JOB_OK);
+    ck_assert_int_eq(job_fsm_event(&job_class_provisioning, 2, JOB_EV_PENDING_BOOT, &next), JOB_OK);
     ck_assert_uint_eq(next, 3);
     ck_assert_int_eq(job_fsm_event(&job_class_provisioning, 3, JOB_EV_STARTED, &next), JOB_OK);
     ck_assert_uint_eq(next, 4);
-    ck_assert_int_eq(job_fsm_event(&job_class_provisioning, 4, JOB_EV_PENDING_BOOT, &next),
-                     JOB_OK);
+    ck_assert_int_eq(job_fsm_event(&job_class_provisioning, 4, JOB_EV_PENDING_BOOT, &next), JOB_OK);
     ck_assert_uint_eq(next, 3);
     ck_assert_int_eq(job_fsm_event(&job_class_provisioning, 3, JOB_EV_PROGRESS, &next), JOB_OK);
     ck_assert_uint_eq(next, 3);
@@ -172,8 +179,7 @@ START_TEST(test_pending_boot_events)
     ck_assert_uint_eq(next, 10);
     ck_assert_int_eq(job_fsm_event(&job_class_provisioning, 7, JOB_EV_PENDING_BOOT, &next),
                      JOB_ESTATE);
-    ck_assert_int_eq(job_fsm_event(&job_class_provisioning, 2, (enum job_ev)99, &next),
-                     JOB_EINVAL);
+    ck_assert_int_eq(job_fsm_event(&job_class_provisioning, 2, (enum job_ev)99, &next), JOB_EINVAL);
     ck_assert_str_eq(job_ev_name(JOB_EV_PENDING_BOOT), "pending boot");
 }
 END_TEST
