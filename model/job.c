@@ -681,6 +681,25 @@ job_set(struct job *job, enum job_prop_id id, const struct job_value *v)
     return JOB_EINVAL;
 }
 
+enum job_err
+job_set_owned_str(struct job *job, enum job_prop_id id, char *s)
+{
+    const struct job_prop *p;
+    char **field;
+
+    if ((unsigned)id >= JOB_P_COUNT || job_props[id].type != CIM_T_STRING)
+        return JOB_EINVAL;
+    p = &job_props[id];
+    if (!job_class_has(job->cls, id))
+        return JOB_ENOTSUP;
+    if (check_string(p, s) != JOB_OK)
+        return JOB_EINVAL;
+    field = (char **)field_ptr(job, id);
+    free(*field);
+    *field = s;
+    return JOB_OK;
+}
+
 int
 job_instance_id_ok(const char *text)
 {

@@ -338,6 +338,13 @@ enum job_err job_get(const struct job *job, enum job_prop_id id, struct job_valu
 enum job_err job_set(struct job *job, enum job_prop_id id, const struct job_value *v)
     __attribute__((warn_unused_result));
 
+/*
+ * As job_set for a string property, but takes ownership of s (a malloc'd string) instead of
+ * copying it. On JOB_OK the job owns s; on any error the caller still does.
+ */
+enum job_err job_set_owned_str(struct job *job, enum job_prop_id id, char *s)
+    __attribute__((warn_unused_result));
+
 /* Replaces a string field with a copy of value (NULL clears); JOB_ENOMEM leaves it unchanged. */
 enum job_err job_set_str(char **field, const char *value);
 

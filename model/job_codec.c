@@ -398,10 +398,8 @@ get_prop(struct rd *r, struct job *job, const struct job_prop *p)
     case CIM_T_STRING: {
         char *s = NULL;
         err = get_str(r, &s);
-        if (err == JOB_OK) {
-            v.u.s = s;
-            err = job_set(job, p->id, &v);
-        }
+        if (err == JOB_OK && (err = job_set_owned_str(job, p->id, s)) == JOB_OK)
+            return JOB_OK;
         free(s);
         return err;
     }

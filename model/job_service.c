@@ -227,7 +227,10 @@ table_reserve(struct job_service *svc)
 static void
 table_insert(struct job_service *svc, struct entry *e)
 {
-    size_t at = order_pos(svc, e->job.id);
+    /* New jobs have the highest id: appending is the common case. */
+    size_t at = svc->n == 0 || svc->order[svc->n - 1]->job.id < e->job.id
+                    ? svc->n
+                    : order_pos(svc, e->job.id);
     size_t k = slot_of(svc, e->job.id);
 
     memmove(&svc->order[at + 1], &svc->order[at], (svc->n - at) * sizeof *svc->order);

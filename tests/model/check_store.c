@@ -4,6 +4,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <sqlite3.h>
+
 #include "../suites.h"
 #include "../support/tmpdir.h"
 #include "store.h"
@@ -176,6 +178,19 @@ START_TEST(test_sqlite_file_rules)
     ck_assert_int_lt(snprintf(walpath, sizeof walpath, "%s-wal", path), (int)sizeof walpath);
     ck_assert_int_eq(access(walpath, F_OK), 0);
     store_close(st);
+    /* The schema is versioned: version 1 now, and a newer file is refused, not downgraded. */
+    {
+        sqlite3 *db;
+        sqlite3_stmt *q;
+        ck_assert_int_eq(sqlite3_open(path, &db), SQLITE_OK);
+        ck_assert_int_eq(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL), SQLITE_OK);
+        ck_assert_int_eq(sqlite3_step(q), SQLITE_ROW);
+        ck_assert_int_eq(sqlite3_column_int(q, 0), 1);
+        sqlite3_finalize(q);
+        ck_assert_int_eq(sqlite3_exec(db, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(db);
+        ck_assert_int_eq(store_sqlite_open(path, &st), JOB_ESTORE);
+    }
     /* A file that is not a database is refused, not overwritten. */
     f = fopen(path, "w");
     ck_assert_ptr_nonnull(f);
