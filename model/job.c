@@ -285,6 +285,65 @@ field_cptr(const struct job *job, enum job_prop_id id)
     return (const char *)job + job_prop_offset[id];
 }
 
+/*
+ * Status and JobStatus usually hold one of the model's own static texts, shared by every job
+ * rather than copied into each: a million jobs then hold no copy of "OK" or "InProgress". A
+ * pointer to a static text is never freed and is copied as a pointer.
+ */
+static const char *
+static_text(const char *s)
+{
+    if (s == NULL)
+        return NULL;
+    for (size_t i = 0; i < cim_enum_status.n_values; i++)
+        if (s == cim_enum_status.values[i].name || strcmp(s, cim_enum_status.values[i].name) == 0)
+            return cim_enum_status.values[i].name;
+    for (size_t c = 0; job_classes[c] != NULL; c++)
+        for (size_t i = 0; i < JOB_SIT_COUNT; i++) {
+            const char *t = job_classes[c]->job_status[i];
+            if (t != NULL && (s == t || strcmp(s, t) == 0))
+                return t;
+        }
+    return NULL;
+}
+
+static int
+is_static_text(const char *s)
+{
+    if (s == NULL)
+        return 0;
+    for (size_t i = 0; i < cim_enum_status.n_values; i++)
+        if (s == cim_enum_status.values[i].name)
+            return 1;
+    for (size_t c = 0; job_classes[c] != NULL; c++)
+        for (size_t i = 0; i < JOB_SIT_COUNT; i++)
+            if (s == job_classes[c]->job_status[i])
+                return 1;
+    return 0;
+}
+
+/* Frees an owned string; static texts are left alone. */
+static void
+text_free(char *s)
+{
+    if (!is_static_text(s))
+        free(s);
+}
+
+/* Points a string field at a static text (which it then does not own). */
+static void
+set_static(char **field, const char *text)
+{
+    text_free(*field);
+    memcpy(field, &text, sizeof text);
+}
+
+static int
+may_be_static(size_t id)
+{
+    return id == JOB_P_STATUS || id == JOB_P_JOB_STATUS;
+}
+
 void
 job_init(struct job *job, const struct job_class *cls)
 {
@@ -329,7 +388,9 @@ job_cleanup(struct job *job)
     const struct job_class *cls = job->cls;
 
     for (size_t i = 0; i < JOB_P_COUNT; i++) {
-        if (job_props[i].type == CIM_T_STRING)
+        if (job_props[i].type == CIM_T_STRING && may_be_static(i))
+            text_free(*(char **)field_ptr(job, (enum job_prop_id)i));
+        else if (job_props[i].type == CIM_T_STRING)
             free(*(char **)field_ptr(job, (enum job_prop_id)i));
         else if (job_props[i].type == CIM_T_STRINGV)
             cim_strv_cleanup((struct cim_strv *)field_ptr(job, (enum job_prop_id)i));
@@ -353,7 +414,7 @@ job_set_str(char **field, const char *value)
         if (copy == NULL)
             return JOB_ENOMEM;
     }
-    free(*field);
+    text_free(*field);
     *field = copy;
     return JOB_OK;
 }
@@ -400,8 +461,10 @@ job_copy(struct job *dst, const struct job *src)
     for (size_t i = 0; i < JOB_P_COUNT; i++) {
         enum job_prop_id id = (enum job_prop_id)i;
         if (job_props[i].type == CIM_T_STRING) {
-            if (job_set_str((char **)field_ptr(dst, id), *(char *const *)field_cptr(src, id))
-                != JOB_OK)
+            const char *text = *(char *const *)field_cptr(src, id);
+            if (may_be_static(i) && is_static_text(text))
+                set_static((char **)field_ptr(dst, id), text);
+            else if (job_set_str((char **)field_ptr(dst, id), text) != JOB_OK)
                 goto fail;
         } else if (job_props[i].type == CIM_T_STRINGV) {
             if (cim_strv_copy((struct cim_strv *)field_ptr(dst, id),
@@ -695,7 +758,12 @@ job_set_owned_str(struct job *job, enum job_prop_id id, char *s)
     if (check_string(p, s) != JOB_OK)
         return JOB_EINVAL;
     field = (char **)field_ptr(job, id);
-    free(*field);
+    if (may_be_static(id) && static_text(s) != NULL) {
+        set_static(field, static_text(s)); /* share the model's text */
+        free(s);
+        return JOB_OK;
+    }
+    text_free(*field);
     *field = s;
     return JOB_OK;
 }
@@ -828,22 +896,10 @@ job_derive_status(struct job *job, bool keep_job_status)
     enum job_situation sit = job_situation_of(job);
     const struct status_row *row = &status_table[sit];
     const char *status_text = cim_enum_name(&cim_enum_status, (int32_t)row->status);
-    char *status = NULL;
-    char *job_status = NULL;
 
-    if (status_text != NULL && (status = strdup(status_text)) == NULL)
-        return JOB_ENOMEM;
-    if (!(keep_job_status && !job->cls->job_status_closed && job->job_status != NULL)) {
-        const char *js = job->cls->job_status[sit];
-        if (js != NULL && (job_status = strdup(js)) == NULL) {
-            free(status);
-            return JOB_ENOMEM;
-        }
-        free(job->job_status);
-        job->job_status = job_status;
-    }
-    free(job->status);
-    job->status = status;
+    if (!(keep_job_status && !job->cls->job_status_closed && job->job_status != NULL))
+        set_static(&job->job_status, job->cls->job_status[sit]);
+    set_static(&job->status, status_text);
     for (size_t i = 0; i < row->n_opstatus; i++)
         job->operational_status[i] = row->opstatus[i];
     job->n_operational_status = row->n_opstatus;
