@@ -34,6 +34,12 @@ struct entry {
     uint64_t ticket; /* the last change queued for this job */
 };
 
+/* A hash slot keeps the id beside the pointer, so that probing touches no entry. */
+struct slot {
+    uint64_t id;
+    struct entry *e;
+};
+
 struct change {
     struct change *next;
     uint64_t ticket;
@@ -80,8 +86,8 @@ struct job_service {
     struct entry **order;
     size_t n;
     size_t cap;
-    struct entry **slots; /* open addressing, linear probing; NULL = free */
-    size_t n_slots;       /* a power of two */
+    struct slot *slots; /* open addressing, linear probing; id 0 = free */
+    size_t n_slots;     /* a power of two */
     uint64_t next_id;
 
     /* Commits */
@@ -156,14 +162,13 @@ slot_of(const struct job_service *svc, uint64_t id)
 static struct entry *
 find(const struct job_service *svc, uint64_t id)
 {
-    if (svc->n_slots == 0)
+    if (svc->n_slots == 0 || id == 0)
         return NULL;
     for (size_t i = slot_of(svc, id);; i = (i + 1) & (svc->n_slots - 1)) {
-        struct entry *e = svc->slots[i];
-        if (e == NULL)
+        if (svc->slots[i].id == id)
+            return svc->slots[i].e;
+        if (svc->slots[i].id == 0)
             return NULL;
-        if (e->job.id == id)
-            return e;
     }
 }
 
@@ -171,19 +176,19 @@ static enum job_err
 grow_slots(struct job_service *svc)
 {
     size_t n = svc->n_slots != 0 ? svc->n_slots * 2 : 1024;
-    struct entry **old = svc->slots;
+    struct slot *old = svc->slots;
     size_t old_n = svc->n_slots;
-    struct entry **slots = calloc(n, sizeof *slots);
+    struct slot *slots = calloc(n, sizeof *slots);
 
     if (slots == NULL)
         return JOB_ENOMEM;
     svc->slots = slots;
     svc->n_slots = n;
     for (size_t i = 0; i < old_n; i++) {
-        if (old[i] == NULL)
+        if (old[i].id == 0)
             continue;
-        size_t k = slot_of(svc, old[i]->job.id);
-        while (slots[k] != NULL)
+        size_t k = slot_of(svc, old[i].id);
+        while (slots[k].id != 0)
             k = (k + 1) & (n - 1);
         slots[k] = old[i];
     }
@@ -236,9 +241,10 @@ table_insert(struct job_service *svc, struct entry *e)
     memmove(&svc->order[at + 1], &svc->order[at], (svc->n - at) * sizeof *svc->order);
     svc->order[at] = e;
     svc->n++;
-    while (svc->slots[k] != NULL)
+    while (svc->slots[k].id != 0)
         k = (k + 1) & (svc->n_slots - 1);
-    svc->slots[k] = e;
+    svc->slots[k].id = e->job.id;
+    svc->slots[k].e = e;
 }
 
 static void
@@ -250,17 +256,18 @@ table_remove(struct job_service *svc, struct entry *e)
 
     memmove(&svc->order[at], &svc->order[at + 1], (svc->n - at - 1) * sizeof *svc->order);
     svc->n--;
-    while (svc->slots[i] != e)
+    while (svc->slots[i].e != e)
         i = (i + 1) & mask;
     /* Backward-shift deletion keeps every probe chain unbroken. */
-    for (size_t j = (i + 1) & mask; svc->slots[j] != NULL; j = (j + 1) & mask) {
-        size_t home = slot_of(svc, svc->slots[j]->job.id);
+    for (size_t j = (i + 1) & mask; svc->slots[j].id != 0; j = (j + 1) & mask) {
+        size_t home = slot_of(svc, svc->slots[j].id);
         if (((j - home) & mask) >= ((j - i) & mask)) {
             svc->slots[i] = svc->slots[j];
             i = j;
         }
     }
-    svc->slots[i] = NULL;
+    svc->slots[i].id = 0;
+    svc->slots[i].e = NULL;
 }
 
 static struct entry *
