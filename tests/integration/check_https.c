@@ -564,6 +564,7 @@ START_TEST(test_first_start_generates_password)
 {
     char other[300];
     char auth_h[256];
+    char hdrs[512];
     char generated[64];
     struct tc_resp r;
 
@@ -575,6 +576,17 @@ START_TEST(test_first_start_generates_password)
     ck_assert_uint_eq(strlen(app->generated_password), 20);
     memcpy(generated, app->generated_password, sizeof generated);
     ck_assert_int_eq(tc_basic_auth_header("Administrator", generated, auth_h, sizeof auth_h), 0);
+    /* A generated password must be changed before anything else. */
+    req("GET", "/redfish/v1/JsonSchemas", auth_h, NULL, &r);
+    assert_error(&r, 403, "PasswordChangeRequired");
+    tc_resp_cleanup(&r);
+    ck_assert_int_eq(rf_fmt(hdrs, sizeof hdrs, "%sContent-Type: application/json\r\n", auth_h), 0);
+    req("PATCH", "/redfish/v1/AccountService/Accounts/Administrator", hdrs,
+        "{\"Password\": \"a-new-pass-1234\"}", &r);
+    ck_assert_int_eq(r.status, 200);
+    tc_resp_cleanup(&r);
+    ck_assert_int_eq(
+        tc_basic_auth_header("Administrator", "a-new-pass-1234", auth_h, sizeof auth_h), 0);
     req("GET", "/redfish/v1/JsonSchemas", auth_h, NULL, &r);
     ck_assert_int_eq(r.status, 200);
     tc_resp_cleanup(&r);
