@@ -11,7 +11,8 @@ static const struct {
 } suites[] = {
     {"job_err", job_err_suite}, {"rf_buf", rf_buf_suite},     {"router", router_suite},
     {"rf_msg", rf_msg_suite},   {"config", config_suite},     {"db", db_suite},
-    {"auth", auth_suite},       {"res_root", res_root_suite}, {"https", https_suite},
+    {"auth", auth_suite},       {"res_root", res_root_suite}, {"privileges", privileges_suite},
+    {"https", https_suite},
 };
 
 int
