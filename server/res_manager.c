@@ -137,14 +137,45 @@ res_manager_audit_service(struct rf_req *req, struct rf_resp *resp)
     resp->no_etag = 1;
 }
 
+/* One audit record as a LogEntry. Returns a new tree or NULL. */
+static cJSON *
+entry_json(const struct db_audit *e)
+{
+    char uri[RF_URI_MAX];
+    char id[32];
+    char created[32];
+    char text[512];
+    cJSON *j;
+
+    if (rf_fmt(uri, sizeof uri, ENTRIES_URI "/%lld", e->id) != 0
+        || rf_fmt(id, sizeof id, "%lld", e->id) != 0
+        || iso_time((time_t)e->created, created, sizeof created) != 0) {
+        return NULL;
+    }
+    /* Cut rather than fail: the record is what matters. */
+    (void)rf_fmt(text, sizeof text, "%s (user %s, from %s)", e->what, e->who, e->origin);
+    j = rf_res_new(uri, "#LogEntry.v1_21_0.LogEntry", id, "Audit Log Entry");
+    if (j == NULL || cJSON_AddStringToObject(j, "EntryType", "Oem") == NULL
+        || cJSON_AddStringToObject(j, "OemRecordFormat", "Rfjobd Audit") == NULL
+        || cJSON_AddStringToObject(j, "Created", created) == NULL
+        || cJSON_AddStringToObject(j, "Severity", audit_severity_name(e->severity)) == NULL
+        || cJSON_AddStringToObject(j, "Message", text) == NULL
+        || cJSON_AddStringToObject(j, "Username", e->who) == NULL) {
+        cJSON_Delete(j);
+        return NULL;
+    }
+    return j;
+}
+
+/* The collection embeds its members (LogEntryCollection's Members are auto-expanded). */
 void
 res_manager_audit_entries(struct rf_req *req, struct rf_resp *resp)
 {
     long keep;
     long long *ids = NULL;
-    char(*uris)[RF_URI_MAX] = NULL;
-    const char **p = NULL;
     size_t n = 0;
+    cJSON *j = NULL;
+    cJSON *j_members;
 
     if (!manager_known(req, resp)) {
         return;
@@ -155,26 +186,39 @@ res_manager_audit_entries(struct rf_req *req, struct rf_resp *resp)
     }
     keep = audit_keep(req->app->audit);
     ids = calloc((size_t)keep, sizeof *ids);
-    uris = calloc((size_t)keep, RF_URI_MAX);
-    p = calloc((size_t)keep, sizeof *p);
-    if (ids == NULL || uris == NULL || p == NULL
-        || db_audit_ids(req->app->db, ids, (size_t)keep, &n) != DB_OK) {
-        rf_res_reply(resp, NULL);
-        goto done;
+    if (ids == NULL || db_audit_ids(req->app->db, ids, (size_t)keep, &n) != DB_OK) {
+        goto fail;
+    }
+    j = rf_res_new(ENTRIES_URI, "#LogEntryCollection.LogEntryCollection", NULL,
+                   "Audit Log Entries");
+    j_members = j ? cJSON_AddArrayToObject(j, "Members") : NULL;
+    if (j_members == NULL) {
+        goto fail;
     }
     for (size_t i = 0; i < n; i++) {
-        if (rf_fmt(uris[i], RF_URI_MAX, ENTRIES_URI "/%lld", ids[i]) != 0) {
-            rf_res_reply(resp, NULL);
-            goto done;
+        struct db_audit e;
+        int rc = db_audit_get(req->app->db, ids[i], &e);
+        cJSON *j_e;
+
+        if (rc == DB_NOTFOUND) {
+            continue; /* trimmed meanwhile */
         }
-        p[i] = uris[i];
+        j_e = rc == DB_OK ? entry_json(&e) : NULL;
+        if (j_e == NULL || !cJSON_AddItemToArray(j_members, j_e)) {
+            cJSON_Delete(j_e);
+            goto fail;
+        }
     }
-    rf_res_reply(resp, rf_res_collection(ENTRIES_URI, "#LogEntryCollection.LogEntryCollection",
-                                         "Audit Log Entries", p, n));
-done:
+    if (cJSON_AddNumberToObject(j, "Members@odata.count", cJSON_GetArraySize(j_members)) == NULL) {
+        goto fail;
+    }
     free(ids);
-    free(uris);
-    free(p);
+    rf_res_reply(resp, j);
+    return;
+fail:
+    free(ids);
+    cJSON_Delete(j);
+    rf_res_reply(resp, NULL);
 }
 
 void
@@ -183,11 +227,7 @@ res_manager_audit_entry(struct rf_req *req, struct rf_resp *resp)
     struct db_audit e;
     char *end = NULL;
     long long id;
-    char uri[RF_URI_MAX];
-    char created[32];
-    char text[512];
     int rc = DB_NOTFOUND;
-    cJSON *j;
 
     if (!manager_known(req, resp)) {
         return;
@@ -205,21 +245,5 @@ res_manager_audit_entry(struct rf_req *req, struct rf_resp *resp)
         rf_resp_error(resp, 404, RF_MSG_RESOURCE_NOT_FOUND, NULL, "LogEntry", echo);
         return;
     }
-    if (rc != DB_OK || rf_fmt(uri, sizeof uri, ENTRIES_URI "/%lld", e.id) != 0
-        || iso_time((time_t)e.created, created, sizeof created) != 0) {
-        rf_res_reply(resp, NULL);
-        return;
-    }
-    /* Cut rather than fail: the record is what matters. */
-    (void)rf_fmt(text, sizeof text, "%s (user %s, from %s)", e.what, e.who, e.origin);
-    j = rf_res_new(uri, "#LogEntry.v1_21_0.LogEntry", req->params[2], "Audit Log Entry");
-    if (j == NULL || cJSON_AddStringToObject(j, "EntryType", "Oem") == NULL
-        || cJSON_AddStringToObject(j, "OemRecordFormat", "Rfjobd Audit") == NULL
-        || cJSON_AddStringToObject(j, "Created", created) == NULL
-        || cJSON_AddStringToObject(j, "Severity", audit_severity_name(e.severity)) == NULL
-        || cJSON_AddStringToObject(j, "Message", text) == NULL) {
-        cJSON_Delete(j);
-        j = NULL;
-    }
-    rf_res_reply(resp, j);
+    rf_res_reply(resp, rc == DB_OK ? entry_json(&e) : NULL);
 }
