@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "db.h"
 #include "log.h"
@@ -23,7 +24,7 @@ cb_external_ssl_ctx(void **ssl_ctx, void *user_data)
 {
     struct app *app = user_data;
 
-    *ssl_ctx = app->ssl_ctx;
+    *ssl_ctx = tls_ctx(app->tls);
     return 1;
 }
 
@@ -117,6 +118,8 @@ bootstrap_admin(struct app *app, const char *password, char *err, size_t errsz)
     }
     log_msg(LOG_LEVEL_INFO, "created the %s account (%s password)", ADMIN_USER,
             generated ? "generated" : "given");
+    (void)audit_record(app->audit, "-", "-", "created account %s (role Administrator, %s password)",
+                       ADMIN_USER, generated ? "generated" : "given");
     return 0;
 }
 
@@ -133,6 +136,7 @@ app_start(const struct config *cfg, const char *admin_password, struct app **out
     char mgtext[256] = "";
     unsigned mgcode = 0;
     int nports;
+    struct auth_policy policy;
 
     *out = NULL;
     err[0] = '\0';
@@ -143,17 +147,27 @@ app_start(const struct config *cfg, const char *admin_password, struct app **out
     app->cfg = *cfg;
     app->started = time(NULL);
     log_set_level(cfg->log_level);
-    if (db_open(cfg->data_dir, &app->db, err, errsz) != DB_OK || load_uuid(app, err, errsz) != 0
+    if (db_open(cfg->data_dir, &app->db, err, errsz) != DB_OK
+        || audit_open(cfg->data_dir, app->db, cfg->audit_max_records, &app->audit, err, errsz) != 0
+        || load_uuid(app, err, errsz) != 0
         || bootstrap_admin(app, admin_password, err, errsz) != 0) {
         goto fail;
     }
-    app->auth = auth_new(app->db);
+    policy.session_timeout = cfg->session_timeout;
+    policy.max_sessions = cfg->max_sessions;
+    policy.lockout_threshold = cfg->lockout_threshold;
+    policy.lockout_duration = cfg->lockout_duration;
+    policy.lockout_reset_after = cfg->lockout_reset_after;
+    policy.lockout_reset_enabled = 1;
+    policy.min_password_length = cfg->min_password_length;
+    policy.max_password_length = cfg->max_password_length;
+    app->auth = auth_new(app->db, &policy, app->audit);
     if (app->auth == NULL) {
         (void)rf_fmt(err, errsz, "cannot set up authentication");
         goto fail;
     }
-    app->ssl_ctx = tls_ctx_new(cfg, err, errsz);
-    if (app->ssl_ctx == NULL) {
+    app->tls = tls_new(cfg, err, errsz);
+    if (app->tls == NULL) {
         goto fail;
     }
     opts = calloc(1, sizeof *opts);
@@ -189,10 +203,9 @@ app_start(const struct config *cfg, const char *admin_password, struct app **out
     return 0;
 fail:
     free(opts);
-    if (app->ssl_ctx != NULL) {
-        SSL_CTX_free(app->ssl_ctx);
-    }
+    tls_free(app->tls);
     auth_free(app->auth);
+    audit_close(app->audit);
     db_close(app->db);
     OPENSSL_cleanse(app->generated_password, sizeof app->generated_password);
     free(app);
@@ -209,9 +222,25 @@ app_stop(struct app *app)
         mg_stop(app->mg);
         mg_exit_library();
     }
-    SSL_CTX_free(app->ssl_ctx);
+    tls_free(app->tls);
     auth_free(app->auth);
+    audit_close(app->audit);
     db_close(app->db);
     OPENSSL_cleanse(app->generated_password, sizeof app->generated_password);
     free(app);
+}
+
+int
+app_reload_tls(struct app *app)
+{
+    char err[CFG_ERR_MAX] = "";
+
+    if (tls_reload(app->tls, &app->cfg, err, sizeof err) != 0) {
+        log_msg(LOG_LEVEL_ERROR, "certificate reload failed, keeping the current one: %s", err);
+        (void)audit_record_sev(app->audit, AUDIT_WARNING, "-", "-", "certificate reload failed");
+        return -1;
+    }
+    log_msg(LOG_LEVEL_INFO, "certificate and key reloaded");
+    (void)audit_record(app->audit, "-", "-", "certificate and key reloaded");
+    return 0;
 }

@@ -9,17 +9,19 @@
 #include "config.h"
 
 struct mg_context;
-struct ssl_ctx_st;
+struct tls;
 struct db;
 struct auth;
+struct audit;
 
 #define APP_UUID_LEN 37
 
 struct app {
     struct config cfg;
-    struct ssl_ctx_st *ssl_ctx;
+    struct tls *tls;
     struct mg_context *mg;
     struct db *db;
+    struct audit *audit;
     struct auth *auth;
     char uuid[APP_UUID_LEN]; /* service UUID, kept in the database across restarts */
     int port;                /* the first bound port */
@@ -36,6 +38,13 @@ struct app {
  */
 int app_start(const struct config *cfg, const char *admin_password, struct app **out, char *err,
               size_t errsz);
+
+/*
+ * Loads the certificate chain and key named by the configuration again and serves them to new
+ * connections; open connections and the service itself carry on. A failure keeps the current
+ * certificate and is logged with its reason. Returns 0 or -1. Called on SIGHUP.
+ */
+int app_reload_tls(struct app *app);
 
 /* Stops civetweb (waiting for the workers), closes the database and frees the app. NULL-safe. */
 void app_stop(struct app *app);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "audit.h"
 #include "db.h"
 #include "log.h"
 #include "rf_buf.h"
@@ -17,6 +18,8 @@
 #define DK_LEN 32
 #define CACHE_SLOTS 32
 #define CACHE_TTL 60
+#define FAIL_SLOTS 64
+#define POLICY_KEY "auth_policy"
 
 /* A verified Basic credential, remembered for CACHE_TTL seconds so that a client sending Basic
  * on every request does not pay for PBKDF2 each time. The key is an HMAC of user and password
@@ -32,16 +35,28 @@ struct session {
     struct auth_session_info info;
     unsigned char token_hash[32];
     time_t last_used;
-    char role[32];
+};
+
+/* Failed logins of one account since the last success (or the last reset). Kept in memory:
+ * a restart forgets the count, never a lockout (that is in the database). */
+struct fail_entry {
+    char user[RF_USER_MAX];
+    int count;
+    time_t last;
 };
 
 struct auth {
     struct db *db;
+    struct audit *audit;
     pthread_mutex_t lock;
+    time_t (*now)(void *arg);
+    void *now_arg;
+    struct auth_policy policy;
     unsigned char cache_key[32];
     struct cred_cache_entry cache[CACHE_SLOTS];
     size_t cache_next;
     struct session sessions[AUTH_SESSIONS_MAX];
+    struct fail_entry fails[FAIL_SLOTS];
     char dummy_hash[AUTH_HASH_MAX]; /* verified against for unknown users, to even out timing */
 };
 
@@ -54,6 +69,33 @@ static const struct {
     {"Operator", RF_PRIV_LOGIN | RF_PRIV_CONFIGURE_SELF | RF_PRIV_CONFIGURE_COMPONENTS},
     {"ReadOnly", RF_PRIV_LOGIN | RF_PRIV_CONFIGURE_SELF},
 };
+
+static const char *const priv_names[] = {
+    "Login", "ConfigureManager", "ConfigureUsers", "ConfigureSelf", "ConfigureComponents",
+};
+
+_Static_assert(RF_PRIV_LOGIN == 1u << 0 && RF_PRIV_CONFIGURE_MANAGER == 1u << 1
+                   && RF_PRIV_CONFIGURE_USERS == 1u << 2 && RF_PRIV_CONFIGURE_SELF == 1u << 3
+                   && RF_PRIV_CONFIGURE_COMPONENTS == 1u << 4,
+               "privilege names follow the bit order");
+
+const char *
+auth_priv_name(size_t i)
+{
+    return i < sizeof priv_names / sizeof priv_names[0] ? priv_names[i] : NULL;
+}
+
+const char *
+auth_role_name(size_t i)
+{
+    return i < sizeof roles / sizeof roles[0] ? roles[i].role : NULL;
+}
+
+size_t
+auth_role_count(void)
+{
+    return sizeof roles / sizeof roles[0];
+}
 
 rf_priv_t
 auth_role_privileges(const char *role)
@@ -195,18 +237,98 @@ auth_random_password(char *out, size_t outsz, size_t n)
     return 0;
 }
 
+static time_t
+clock_default(void *arg)
+{
+    (void)arg;
+    return time(NULL);
+}
+
+time_t
+auth_now(struct auth *auth)
+{
+    return auth->now(auth->now_arg);
+}
+
+void
+auth_set_clock(struct auth *auth, time_t (*now)(void *arg), void *arg)
+{
+    auth->now = now != NULL ? now : clock_default;
+    auth->now_arg = now != NULL ? arg : NULL;
+}
+
+static int
+policy_valid(const struct auth_policy *p)
+{
+    return p->session_timeout >= 30 && p->session_timeout <= 86400 && p->max_sessions >= 1
+           && p->max_sessions <= AUTH_SESSIONS_MAX && p->lockout_threshold >= 0
+           && p->lockout_threshold <= 1000 && p->lockout_duration >= 0
+           && p->lockout_duration <= 86400 && p->lockout_reset_after >= 0
+           && p->lockout_reset_after <= 86400
+           && (p->lockout_duration == 0 || p->lockout_reset_after <= p->lockout_duration)
+           && (p->lockout_reset_enabled == 0 || p->lockout_reset_enabled == 1)
+           && p->min_password_length >= 8 && p->max_password_length <= AUTH_PASSWORD_MAX
+           && p->min_password_length <= p->max_password_length;
+}
+
+/* The stored policy: "v1 <eight numbers>". */
+static int
+policy_parse(const char *s, struct auth_policy *p)
+{
+    long v[8];
+    const char *q;
+    char *end = NULL;
+
+    if (strncmp(s, "v1", 2) != 0) {
+        return -1;
+    }
+    q = s + 2;
+    for (size_t i = 0; i < 8; i++) {
+        v[i] = strtol(q, &end, 10);
+        if (end == q) {
+            return -1;
+        }
+        q = end;
+    }
+    if (*q != '\0') {
+        return -1;
+    }
+    p->session_timeout = v[0];
+    p->max_sessions = v[1];
+    p->lockout_threshold = v[2];
+    p->lockout_duration = v[3];
+    p->lockout_reset_after = v[4];
+    p->lockout_reset_enabled = (int)v[5];
+    p->min_password_length = v[6];
+    p->max_password_length = v[7];
+    return policy_valid(p) ? 0 : -1;
+}
+
 struct auth *
-auth_new(struct db *db)
+auth_new(struct db *db, const struct auth_policy *defaults, struct audit *audit)
 {
     struct auth *auth = calloc(1, sizeof *auth);
     char pw[24];
+    char stored[256];
+    struct auth_policy p;
+    int rc;
 
     if (auth == NULL) {
         return NULL;
     }
     auth->db = db;
+    auth->audit = audit;
+    auth->now = clock_default;
+    auth->policy = *defaults;
     if (pthread_mutex_init(&auth->lock, NULL) != 0) {
         free(auth);
+        return NULL;
+    }
+    rc = db_meta_get(db, POLICY_KEY, stored, sizeof stored);
+    if (rc == DB_OK && policy_parse(stored, &p) == 0) {
+        auth->policy = p;
+    } else if (rc == DB_ERR) {
+        auth_free(auth);
         return NULL;
     }
     if (RAND_bytes(auth->cache_key, sizeof auth->cache_key) != 1
@@ -229,15 +351,52 @@ auth_free(struct auth *auth)
     free(auth);
 }
 
+void
+auth_policy_get(struct auth *auth, struct auth_policy *out)
+{
+    pthread_mutex_lock(&auth->lock);
+    *out = auth->policy;
+    pthread_mutex_unlock(&auth->lock);
+}
+
+int
+auth_policy_set(struct auth *auth, const struct auth_policy *p)
+{
+    char stored[256];
+    int rc = -1;
+
+    if (!policy_valid(p)
+        || rf_fmt(stored, sizeof stored, "v1 %ld %ld %ld %ld %ld %d %ld %ld", p->session_timeout,
+                  p->max_sessions, p->lockout_threshold, p->lockout_duration,
+                  p->lockout_reset_after, p->lockout_reset_enabled, p->min_password_length,
+                  p->max_password_length)
+               != 0) {
+        return -1;
+    }
+    pthread_mutex_lock(&auth->lock);
+    if (db_meta_set(auth->db, POLICY_KEY, stored) == DB_OK) {
+        auth->policy = *p;
+        rc = 0;
+    }
+    pthread_mutex_unlock(&auth->lock);
+    return rc;
+}
+
+int
+auth_account_locked(const struct db_account *a, time_t now)
+{
+    return a->locked && (a->locked_until == 0 || (long long)now < a->locked_until);
+}
+
 static int
 cred_mac(const struct auth *auth, const char *user, const char *password, unsigned char *mac)
 {
-    unsigned char buf[RF_USER_MAX + 256 + 1];
+    unsigned char buf[RF_USER_MAX + AUTH_PASSWORD_MAX + 1];
     size_t ul = strlen(user);
     size_t pl = strlen(password);
     unsigned int maclen = 0;
 
-    if (ul >= RF_USER_MAX || pl > 256) {
+    if (ul >= RF_USER_MAX || pl > AUTH_PASSWORD_MAX) {
         return -1;
     }
     memcpy(buf, user, ul);
@@ -254,25 +413,120 @@ cred_mac(const struct auth *auth, const char *user, const char *password, unsign
 }
 
 static void
-fill_principal(struct rf_principal *who, const char *user, const char *role)
+fill_principal(struct rf_principal *who, const struct db_account *a)
 {
     memset(who, 0, sizeof *who);
     who->authenticated = 1;
-    (void)rf_strlcpy(who->user, user, sizeof who->user);
-    (void)rf_strlcpy(who->role, role, sizeof who->role);
-    who->privs = auth_role_privileges(role);
+    (void)rf_strlcpy(who->user, a->user, sizeof who->user);
+    (void)rf_strlcpy(who->role, a->role, sizeof who->role);
+    who->privs = auth_role_privileges(a->role);
+    who->password_change_required = a->password_change_required;
+}
+
+/* The failure slot of user, or a free (or the oldest) one taken over for it. Under the lock. */
+static struct fail_entry *
+fail_slot(struct auth *auth, const char *user, int create)
+{
+    struct fail_entry *oldest = &auth->fails[0];
+
+    for (size_t i = 0; i < FAIL_SLOTS; i++) {
+        struct fail_entry *f = &auth->fails[i];
+
+        if (f->count > 0 && strcmp(f->user, user) == 0) {
+            return f;
+        }
+        if (f->count == 0 || f->last < oldest->last) {
+            oldest = f;
+        }
+    }
+    if (!create) {
+        return NULL;
+    }
+    memset(oldest, 0, sizeof *oldest);
+    (void)rf_strlcpy(oldest->user, user, sizeof oldest->user);
+    return oldest;
+}
+
+/* Counts a wrong password for an existing account and locks it at the threshold. */
+static void
+note_failure(struct auth *auth, const struct db_account *a, const char *remote)
+{
+    time_t now = auth_now(auth);
+    struct fail_entry *f;
+    int lock = 0;
+    int count;
+    long long until = 0;
+    struct auth_policy p;
+
+    pthread_mutex_lock(&auth->lock);
+    p = auth->policy;
+    f = fail_slot(auth, a->user, 1);
+    if (p.lockout_reset_enabled && f->count > 0 && now - f->last >= p.lockout_reset_after) {
+        f->count = 0;
+    }
+    f->count++;
+    f->last = now;
+    count = f->count;
+    if (p.lockout_threshold > 0 && p.lockout_duration > 0 && count >= p.lockout_threshold) {
+        lock = 1;
+        memset(f, 0, sizeof *f);
+        until = p.lockout_reset_enabled ? (long long)now + p.lockout_duration : 0;
+    }
+    pthread_mutex_unlock(&auth->lock);
+    (void)audit_record_sev(auth->audit, AUDIT_WARNING, a->user, remote,
+                           "login failed: wrong password (%d in a row)", count);
+    if (lock && !auth_account_locked(a, now)) {
+        if (db_account_set_lock(auth->db, a->user, 1, until) == DB_OK) {
+            log_msg(LOG_LEVEL_WARNING, "account %s locked after %d failed logins", a->user, count);
+            (void)audit_record_sev(auth->audit, AUDIT_CRITICAL, a->user, remote,
+                                   "account locked after %d failed logins", count);
+        }
+    }
+}
+
+static void
+clear_failures(struct auth *auth, const char *user)
+{
+    struct fail_entry *f;
+
+    pthread_mutex_lock(&auth->lock);
+    f = fail_slot(auth, user, 0);
+    if (f != NULL) {
+        memset(f, 0, sizeof *f);
+    }
+    pthread_mutex_unlock(&auth->lock);
+}
+
+/* Admits an account whose credentials checked out: enabled and not locked. An expired lock is
+ * cleared on the way. */
+static int
+admit(struct auth *auth, const struct db_account *a, const char *how, const char *remote)
+{
+    time_t now = auth_now(auth);
+
+    if (!a->enabled || auth_account_locked(a, now)) {
+        (void)audit_record_sev(auth->audit, AUDIT_WARNING, a->user, remote,
+                               "login refused (%s): account %s", how,
+                               a->enabled ? "locked" : "disabled");
+        return AUTH_BAD_CREDENTIALS;
+    }
+    if (a->locked && db_account_set_lock(auth->db, a->user, 0, 0) == DB_OK) {
+        (void)audit_record(auth->audit, a->user, remote, "lockout ended");
+    }
+    return AUTH_OK;
 }
 
 int
-auth_check_password(struct auth *auth, const char *user, const char *password,
+auth_check_password(struct auth *auth, const char *user, const char *password, const char *remote,
                     struct rf_principal *who)
 {
     struct db_account acct;
     unsigned char mac[32];
     int have_mac;
     int rc;
-    time_t now = time(NULL);
+    time_t now = auth_now(auth);
 
+    memset(who, 0, sizeof *who);
     have_mac = cred_mac(auth, user, password, mac) == 0;
     rc = db_account_get(auth->db, user, &acct);
     if (rc == DB_ERR) {
@@ -292,19 +546,27 @@ auth_check_password(struct auth *auth, const char *user, const char *password,
             }
         }
         pthread_mutex_unlock(&auth->lock);
-        if (hit && acct.enabled && !acct.locked) {
-            fill_principal(who, acct.user, acct.role);
+        if (hit && acct.enabled && !auth_account_locked(&acct, now)) {
+            fill_principal(who, &acct);
             return AUTH_OK;
         }
     }
     if (rc == DB_NOTFOUND) {
         /* The same work as for a real account, so timing does not tell users apart. */
         (void)auth_password_verify(password, auth->dummy_hash);
+        (void)audit_record_sev(auth->audit, AUDIT_WARNING, user, remote,
+                               "login failed: no such account");
         return AUTH_BAD_CREDENTIALS;
     }
-    if (auth_password_verify(password, acct.password_hash) != 1 || !acct.enabled || acct.locked) {
+    if (auth_password_verify(password, acct.password_hash) != 1) {
+        note_failure(auth, &acct, remote);
         return AUTH_BAD_CREDENTIALS;
     }
+    rc = admit(auth, &acct, "password", remote);
+    if (rc != AUTH_OK) {
+        return rc;
+    }
+    clear_failures(auth, acct.user);
     if (have_mac) {
         pthread_mutex_lock(&auth->lock);
         struct cred_cache_entry *e = &auth->cache[auth->cache_next];
@@ -315,8 +577,33 @@ auth_check_password(struct auth *auth, const char *user, const char *password,
         e->expires = now + CACHE_TTL;
         pthread_mutex_unlock(&auth->lock);
     }
-    fill_principal(who, acct.user, acct.role);
+    fill_principal(who, &acct);
     return AUTH_OK;
+}
+
+void
+auth_forget_user(struct auth *auth, const char *user, int end_sessions)
+{
+    struct fail_entry *f;
+
+    pthread_mutex_lock(&auth->lock);
+    for (size_t i = 0; i < CACHE_SLOTS; i++) {
+        if (strcmp(auth->cache[i].user, user) == 0) {
+            OPENSSL_cleanse(&auth->cache[i], sizeof auth->cache[i]);
+        }
+    }
+    if (end_sessions) {
+        for (size_t i = 0; i < AUTH_SESSIONS_MAX; i++) {
+            if (auth->sessions[i].in_use && strcmp(auth->sessions[i].info.user, user) == 0) {
+                OPENSSL_cleanse(&auth->sessions[i], sizeof auth->sessions[i]);
+            }
+        }
+        f = fail_slot(auth, user, 0);
+        if (f != NULL) {
+            memset(f, 0, sizeof *f);
+        }
+    }
+    pthread_mutex_unlock(&auth->lock);
 }
 
 /* Decodes "Basic <base64(user:password)>" into user and password. Returns 0 or -1. */
@@ -379,60 +666,108 @@ token_hash(const char *token, unsigned char *out)
     (void)EVP_Digest(token, strlen(token), out, &n, EVP_sha256(), NULL);
 }
 
+/* Ends sessions idle for longer than the timeout. Under the lock. */
+static void
+expire_sessions(struct auth *auth, time_t now)
+{
+    for (size_t i = 0; i < AUTH_SESSIONS_MAX; i++) {
+        struct session *s = &auth->sessions[i];
+
+        if (s->in_use && now - s->last_used > auth->policy.session_timeout) {
+            OPENSSL_cleanse(s, sizeof *s);
+        }
+    }
+}
+
 static int
 session_by_token(struct auth *auth, const char *token, struct rf_principal *who)
 {
     unsigned char h[32];
-    time_t now = time(NULL);
-    int rc = AUTH_BAD_TOKEN;
+    time_t now = auth_now(auth);
+    char user[RF_USER_MAX] = "";
+    char id[AUTH_SESSION_ID_LEN + 1] = "";
+    struct db_account acct;
+    int rc;
 
     if (strlen(token) != AUTH_TOKEN_LEN) {
         return AUTH_BAD_TOKEN;
     }
     token_hash(token, h);
     pthread_mutex_lock(&auth->lock);
+    expire_sessions(auth, now);
     for (size_t i = 0; i < AUTH_SESSIONS_MAX; i++) {
         struct session *s = &auth->sessions[i];
 
-        if (!s->in_use || CRYPTO_memcmp(s->token_hash, h, sizeof h) != 0) {
-            continue;
-        }
-        if (now - s->last_used > AUTH_SESSION_TIMEOUT) {
-            memset(s, 0, sizeof *s);
+        if (s->in_use && CRYPTO_memcmp(s->token_hash, h, sizeof h) == 0) {
+            s->last_used = now;
+            (void)rf_strlcpy(user, s->info.user, sizeof user);
+            (void)rf_strlcpy(id, s->info.id, sizeof id);
             break;
         }
-        s->last_used = now;
-        fill_principal(who, s->info.user, s->role);
-        (void)rf_strlcpy(who->session_id, s->info.id, sizeof who->session_id);
-        rc = AUTH_OK;
-        break;
     }
     pthread_mutex_unlock(&auth->lock);
+    if (id[0] == '\0') {
+        return AUTH_BAD_TOKEN;
+    }
+    /* The account as it is now: its role, whether it is still enabled, its password state. */
+    rc = db_account_get(auth->db, user, &acct);
+    if (rc == DB_ERR) {
+        return AUTH_ERROR;
+    }
+    if (rc == DB_NOTFOUND || !acct.enabled) {
+        (void)auth_session_delete(auth, id);
+        return AUTH_BAD_TOKEN;
+    }
+    fill_principal(who, &acct);
+    (void)rf_strlcpy(who->session_id, id, sizeof who->session_id);
+    return AUTH_OK;
+}
+
+static int
+by_certificate(struct auth *auth, const char *cn, const char *remote, struct rf_principal *who)
+{
+    struct db_account acct;
+    int rc = db_account_get(auth->db, cn, &acct);
+
+    if (rc == DB_ERR) {
+        return AUTH_ERROR;
+    }
+    if (rc == DB_NOTFOUND) {
+        (void)audit_record_sev(auth->audit, AUDIT_WARNING, cn, remote,
+                               "login failed: client certificate names no account");
+        return AUTH_BAD_CREDENTIALS;
+    }
+    rc = admit(auth, &acct, "client certificate", remote);
+    if (rc == AUTH_OK) {
+        fill_principal(who, &acct);
+    }
     return rc;
 }
 
 int
-auth_request(struct auth *auth, const char *authorization, const char *token, const char *remote,
-             struct rf_principal *who)
+auth_request(struct auth *auth, const char *authorization, const char *token, const char *cert_cn,
+             const char *remote, struct rf_principal *who)
 {
     char user[RF_USER_MAX];
-    char pw[257];
+    char pw[AUTH_PASSWORD_MAX + 1];
     int rc;
 
-    (void)remote;
     memset(who, 0, sizeof *who);
     if (token != NULL) {
         return session_by_token(auth, token, who);
     }
-    if (authorization == NULL) {
-        return AUTH_NO_CREDENTIALS;
+    if (authorization != NULL) {
+        if (parse_basic(authorization, user, sizeof user, pw, sizeof pw) != 0) {
+            return AUTH_BAD_CREDENTIALS;
+        }
+        rc = auth_check_password(auth, user, pw, remote, who);
+        OPENSSL_cleanse(pw, sizeof pw);
+        return rc;
     }
-    if (parse_basic(authorization, user, sizeof user, pw, sizeof pw) != 0) {
-        return AUTH_BAD_CREDENTIALS;
+    if (cert_cn != NULL && cert_cn[0] != '\0') {
+        return by_certificate(auth, cert_cn, remote, who);
     }
-    rc = auth_check_password(auth, user, pw, who);
-    OPENSSL_cleanse(pw, sizeof pw);
-    return rc;
+    return AUTH_NO_CREDENTIALS;
 }
 
 static int
@@ -462,15 +797,18 @@ b64url(const unsigned char *in, size_t n, char *out, size_t outsz)
 
 int
 auth_session_create(struct auth *auth, const char *user, const char *password, const char *remote,
-                    char *token, size_t tokensz, struct auth_session_info *info)
+                    char *token, size_t tokensz, struct auth_session_info *info,
+                    int *password_change_required)
 {
     struct rf_principal who;
     unsigned char raw[32];
     unsigned char idraw[AUTH_SESSION_ID_LEN / 2];
     struct session *slot = NULL;
-    time_t now = time(NULL);
-    int rc = auth_check_password(auth, user, password, &who);
+    time_t now = auth_now(auth);
+    size_t live = 0;
+    int rc = auth_check_password(auth, user, password, remote, &who);
 
+    *password_change_required = 0;
     if (rc != AUTH_OK) {
         return rc;
     }
@@ -479,17 +817,17 @@ auth_session_create(struct auth *auth, const char *user, const char *password, c
         return AUTH_ERROR;
     }
     pthread_mutex_lock(&auth->lock);
+    expire_sessions(auth, now);
     for (size_t i = 0; i < AUTH_SESSIONS_MAX; i++) {
         struct session *s = &auth->sessions[i];
 
-        if (s->in_use && now - s->last_used > AUTH_SESSION_TIMEOUT) {
-            memset(s, 0, sizeof *s);
-        }
-        if (!s->in_use && slot == NULL) {
+        if (s->in_use) {
+            live++;
+        } else if (slot == NULL) {
             slot = s;
         }
     }
-    if (slot == NULL) {
+    if (slot == NULL || live >= (size_t)auth->policy.max_sessions) {
         pthread_mutex_unlock(&auth->lock);
         OPENSSL_cleanse(token, tokensz);
         return AUTH_SESSION_LIMIT;
@@ -500,26 +838,22 @@ auth_session_create(struct auth *auth, const char *user, const char *password, c
     hex_encode(idraw, sizeof idraw, slot->info.id);
     (void)rf_strlcpy(slot->info.user, who.user, sizeof slot->info.user);
     (void)rf_strlcpy(slot->info.remote, remote ? remote : "", sizeof slot->info.remote);
-    (void)rf_strlcpy(slot->role, who.role, sizeof slot->role);
     slot->info.created = now;
     slot->last_used = now;
     *info = slot->info;
     pthread_mutex_unlock(&auth->lock);
     OPENSSL_cleanse(raw, sizeof raw);
+    *password_change_required = who.password_change_required;
     return AUTH_OK;
 }
 
 static struct session *
 session_find(struct auth *auth, const char *id)
 {
-    time_t now = time(NULL);
-
+    expire_sessions(auth, auth_now(auth));
     for (size_t i = 0; i < AUTH_SESSIONS_MAX; i++) {
         struct session *s = &auth->sessions[i];
 
-        if (s->in_use && now - s->last_used > AUTH_SESSION_TIMEOUT) {
-            memset(s, 0, sizeof *s);
-        }
         if (s->in_use && strcmp(s->info.id, id) == 0) {
             return s;
         }
@@ -559,17 +893,12 @@ size_t
 auth_session_list(struct auth *auth, struct auth_session_info *out, size_t max)
 {
     size_t n = 0;
-    time_t now = time(NULL);
 
     pthread_mutex_lock(&auth->lock);
+    expire_sessions(auth, auth_now(auth));
     for (size_t i = 0; i < AUTH_SESSIONS_MAX && n < max; i++) {
-        struct session *s = &auth->sessions[i];
-
-        if (s->in_use && now - s->last_used > AUTH_SESSION_TIMEOUT) {
-            memset(s, 0, sizeof *s);
-        }
-        if (s->in_use) {
-            out[n++] = s->info;
+        if (auth->sessions[i].in_use) {
+            out[n++] = auth->sessions[i].info;
         }
     }
     pthread_mutex_unlock(&auth->lock);

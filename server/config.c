@@ -11,7 +11,15 @@
 
 #include "rf_buf.h"
 
-enum cfg_type { CFG_T_LONG, CFG_T_PATH, CFG_T_TEXT, CFG_T_ADDR_LIST, CFG_T_LEVEL, CFG_T_TLSVER };
+enum cfg_type {
+    CFG_T_LONG,
+    CFG_T_PATH,
+    CFG_T_OPT_PATH,
+    CFG_T_TEXT,
+    CFG_T_ADDR_LIST,
+    CFG_T_LEVEL,
+    CFG_T_TLSVER
+};
 
 struct cfg_entry {
     const char *name;
@@ -55,6 +63,24 @@ static const struct cfg_entry cfg_table[] = {
      "TLS 1.3 cipher suites"},
     {"hsts-max-age", CFG_T_LONG, F(hsts_max_age), 0, 63072000, "31536000",
      "Strict-Transport-Security max-age in seconds (0: no header)"},
+    {"tls-client-ca", CFG_T_OPT_PATH, F(tls_client_ca), 0, 0, "",
+     "PEM CA bundle; when set, client certificates it signed log in as the account named by "
+     "their CN"},
+    {"session-timeout", CFG_T_LONG, F(session_timeout), 30, 86400, "1800",
+     "idle seconds before a session ends (SessionTimeout until PATCHed)"},
+    {"max-sessions", CFG_T_LONG, F(max_sessions), 1, 256, "64", "live sessions at most"},
+    {"account-lockout-threshold", CFG_T_LONG, F(lockout_threshold), 0, 1000, "5",
+     "failed logins before an account locks (0: never; AccountService until PATCHed)"},
+    {"account-lockout-duration", CFG_T_LONG, F(lockout_duration), 0, 86400, "300",
+     "seconds an account stays locked (0: no lockout)"},
+    {"account-lockout-reset-after", CFG_T_LONG, F(lockout_reset_after), 0, 86400, "300",
+     "seconds after the last failed login when the failure count resets"},
+    {"min-password-length", CFG_T_LONG, F(min_password_length), 8, 256, "12",
+     "shortest password accepted"},
+    {"max-password-length", CFG_T_LONG, F(max_password_length), 8, 256, "128",
+     "longest password accepted"},
+    {"audit-max-records", CFG_T_LONG, F(audit_max_records), 100, 1000000, "1000",
+     "audit entries kept for the audit LogService (the audit file keeps every one)"},
 };
 
 #undef F
@@ -121,6 +147,12 @@ cfg_set(struct config *cfg, const struct cfg_entry *e, const char *value, int *l
             }
         }
         *(long *)(void *)field = v;
+        return 0;
+    case CFG_T_OPT_PATH:
+        if (rf_strlcpy(field, value, e->size) != 0) {
+            (void)rf_fmt(why, whysz, "too long");
+            return -1;
+        }
         return 0;
     case CFG_T_PATH:
     case CFG_T_TEXT:
@@ -369,6 +401,14 @@ cfg_validate(const struct config *cfg, char *err, size_t errsz)
     }
     if (cfg->cert[0] == '\0' || cfg->key[0] == '\0') {
         (void)rf_fmt(err, errsz, "a certificate and a key are required (TLS only)");
+        return -1;
+    }
+    if (cfg->min_password_length > cfg->max_password_length) {
+        (void)rf_fmt(err, errsz, "min-password-length is above max-password-length");
+        return -1;
+    }
+    if (cfg->lockout_reset_after > cfg->lockout_duration && cfg->lockout_duration > 0) {
+        (void)rf_fmt(err, errsz, "account-lockout-reset-after is above account-lockout-duration");
         return -1;
     }
     return 0;

@@ -31,6 +31,15 @@ struct config {
     char tls_ciphers[CFG_TEXT_MAX];      /* TLS 1.2 cipher list */
     char tls_ciphersuites[CFG_TEXT_MAX]; /* TLS 1.3 cipher suites */
     long hsts_max_age;                   /* seconds; 0 leaves the header out */
+    char tls_client_ca[CFG_PATH_MAX];    /* PEM CA bundle for client certificates; "" = no mTLS */
+    long session_timeout;                /* idle seconds before a session ends (default) */
+    long max_sessions;                   /* live sessions at most */
+    long lockout_threshold;              /* failed logins before a lockout; 0: never */
+    long lockout_duration;               /* seconds an account stays locked; 0: no lockout */
+    long lockout_reset_after;            /* seconds after the last failure the count resets */
+    long min_password_length;
+    long max_password_length;
+    long audit_max_records; /* audit entries kept in the database (the file keeps all) */
 };
 
 /* Fills cfg with the built-in defaults. */

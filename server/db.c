@@ -27,6 +27,14 @@ static const char *const migrations[] = {
     "  locked INTEGER NOT NULL DEFAULT 0,"
     "  password_change_required INTEGER NOT NULL DEFAULT 0,"
     "  created INTEGER NOT NULL DEFAULT (strftime('%s','now')));",
+    "ALTER TABLE accounts ADD COLUMN locked_until INTEGER NOT NULL DEFAULT 0;"
+    "CREATE TABLE audit ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  created INTEGER NOT NULL,"
+    "  severity INTEGER NOT NULL,"
+    "  who TEXT NOT NULL,"
+    "  origin TEXT NOT NULL,"
+    "  what TEXT NOT NULL);",
 };
 
 int
@@ -237,7 +245,7 @@ db_account_get(struct db *db, const char *user, struct db_account *out)
     pthread_mutex_lock(&db->lock);
     if (sqlite3_prepare_v2(db->h,
                            "SELECT user, role, password_hash, enabled, locked, "
-                           "password_change_required FROM accounts WHERE user = ?1",
+                           "password_change_required, locked_until FROM accounts WHERE user = ?1",
                            -1, &st, NULL)
             == SQLITE_OK
         && sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
@@ -249,6 +257,7 @@ db_account_get(struct db *db, const char *user, struct db_account *out)
                 out->enabled = sqlite3_column_int(st, 3);
                 out->locked = sqlite3_column_int(st, 4);
                 out->password_change_required = sqlite3_column_int(st, 5);
+                out->locked_until = sqlite3_column_int64(st, 6);
                 rc = DB_OK;
             }
         } else if (s == SQLITE_DONE) {
@@ -273,7 +282,8 @@ db_account_insert(struct db *db, const struct db_account *a)
     pthread_mutex_lock(&db->lock);
     if (sqlite3_prepare_v2(db->h,
                            "INSERT INTO accounts (user, role, password_hash, enabled, locked, "
-                           "password_change_required) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                           "password_change_required, locked_until) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                            -1, &st, NULL)
             == SQLITE_OK
         && sqlite3_bind_text(st, 1, a->user, -1, SQLITE_TRANSIENT) == SQLITE_OK
@@ -281,7 +291,8 @@ db_account_insert(struct db *db, const struct db_account *a)
         && sqlite3_bind_text(st, 3, a->password_hash, -1, SQLITE_TRANSIENT) == SQLITE_OK
         && sqlite3_bind_int(st, 4, a->enabled) == SQLITE_OK
         && sqlite3_bind_int(st, 5, a->locked) == SQLITE_OK
-        && sqlite3_bind_int(st, 6, a->password_change_required) == SQLITE_OK) {
+        && sqlite3_bind_int(st, 6, a->password_change_required) == SQLITE_OK
+        && sqlite3_bind_int64(st, 7, a->locked_until) == SQLITE_OK) {
         s = sqlite3_step(st);
         if (s == SQLITE_DONE) {
             rc = DB_OK;
@@ -310,6 +321,243 @@ db_account_count(struct db *db, long *n)
         rc = DB_OK;
     } else {
         log_msg(LOG_LEVEL_ERROR, "db: counting accounts: %s", sqlite3_errmsg(db->h));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+int
+db_account_count_role(struct db *db, const char *role, long *n)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = DB_ERR;
+
+    pthread_mutex_lock(&db->lock);
+    if (sqlite3_prepare_v2(db->h, "SELECT count(*) FROM accounts WHERE role = ?1 AND enabled = 1",
+                           -1, &st, NULL)
+            == SQLITE_OK
+        && sqlite3_bind_text(st, 1, role, -1, SQLITE_TRANSIENT) == SQLITE_OK
+        && sqlite3_step(st) == SQLITE_ROW) {
+        *n = (long)sqlite3_column_int64(st, 0);
+        rc = DB_OK;
+    } else {
+        log_msg(LOG_LEVEL_ERROR, "db: counting accounts: %s", sqlite3_errmsg(db->h));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+int
+db_account_update(struct db *db, const char *old_user, const struct db_account *a)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = DB_ERR;
+    int s;
+
+    pthread_mutex_lock(&db->lock);
+    if (sqlite3_prepare_v2(db->h,
+                           "UPDATE accounts SET user = ?1, role = ?2, password_hash = ?3, "
+                           "enabled = ?4, locked = ?5, password_change_required = ?6, "
+                           "locked_until = ?7 WHERE user = ?8",
+                           -1, &st, NULL)
+            == SQLITE_OK
+        && sqlite3_bind_text(st, 1, a->user, -1, SQLITE_TRANSIENT) == SQLITE_OK
+        && sqlite3_bind_text(st, 2, a->role, -1, SQLITE_TRANSIENT) == SQLITE_OK
+        && sqlite3_bind_text(st, 3, a->password_hash, -1, SQLITE_TRANSIENT) == SQLITE_OK
+        && sqlite3_bind_int(st, 4, a->enabled) == SQLITE_OK
+        && sqlite3_bind_int(st, 5, a->locked) == SQLITE_OK
+        && sqlite3_bind_int(st, 6, a->password_change_required) == SQLITE_OK
+        && sqlite3_bind_int64(st, 7, a->locked_until) == SQLITE_OK
+        && sqlite3_bind_text(st, 8, old_user, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
+        s = sqlite3_step(st);
+        if (s == SQLITE_DONE) {
+            rc = sqlite3_changes(db->h) == 1 ? DB_OK : DB_NOTFOUND;
+        } else if (s == SQLITE_CONSTRAINT_PRIMARYKEY || s == SQLITE_CONSTRAINT_UNIQUE) {
+            rc = DB_EXISTS;
+        }
+    }
+    if (rc == DB_ERR) {
+        log_msg(LOG_LEVEL_ERROR, "db: updating an account: %s", sqlite3_errmsg(db->h));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+int
+db_account_set_lock(struct db *db, const char *user, int locked, long long until)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = DB_ERR;
+
+    pthread_mutex_lock(&db->lock);
+    if (sqlite3_prepare_v2(db->h,
+                           "UPDATE accounts SET locked = ?1, locked_until = ?2 WHERE user = ?3", -1,
+                           &st, NULL)
+            == SQLITE_OK
+        && sqlite3_bind_int(st, 1, locked) == SQLITE_OK
+        && sqlite3_bind_int64(st, 2, until) == SQLITE_OK
+        && sqlite3_bind_text(st, 3, user, -1, SQLITE_TRANSIENT) == SQLITE_OK
+        && sqlite3_step(st) == SQLITE_DONE) {
+        rc = sqlite3_changes(db->h) == 1 ? DB_OK : DB_NOTFOUND;
+    } else {
+        log_msg(LOG_LEVEL_ERROR, "db: locking an account: %s", sqlite3_errmsg(db->h));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+int
+db_account_delete(struct db *db, const char *user)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = DB_ERR;
+
+    pthread_mutex_lock(&db->lock);
+    if (sqlite3_prepare_v2(db->h, "DELETE FROM accounts WHERE user = ?1", -1, &st, NULL)
+            == SQLITE_OK
+        && sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT) == SQLITE_OK
+        && sqlite3_step(st) == SQLITE_DONE) {
+        rc = sqlite3_changes(db->h) == 1 ? DB_OK : DB_NOTFOUND;
+    } else {
+        log_msg(LOG_LEVEL_ERROR, "db: deleting an account: %s", sqlite3_errmsg(db->h));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+int
+db_account_list(struct db *db, char (*users)[64], size_t max, size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = DB_ERR;
+    int s = SQLITE_ERROR;
+
+    *n = 0;
+    pthread_mutex_lock(&db->lock);
+    if (sqlite3_prepare_v2(db->h, "SELECT user FROM accounts ORDER BY rowid", -1, &st, NULL)
+        == SQLITE_OK) {
+        while (*n < max && (s = sqlite3_step(st)) == SQLITE_ROW) {
+            if (copy_col(st, 0, users[*n], 64) == 0) {
+                (*n)++;
+            }
+        }
+        if (s == SQLITE_DONE || s == SQLITE_ROW) {
+            rc = DB_OK;
+        }
+    }
+    if (rc == DB_ERR) {
+        log_msg(LOG_LEVEL_ERROR, "db: listing accounts: %s", sqlite3_errmsg(db->h));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+int
+db_audit_append(struct db *db, struct db_audit *e, long keep)
+{
+    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *trim = NULL;
+    int rc = DB_ERR;
+
+    pthread_mutex_lock(&db->lock);
+    if (exec_simple(db, "BEGIN IMMEDIATE") != DB_OK) {
+        pthread_mutex_unlock(&db->lock);
+        return DB_ERR;
+    }
+    if (sqlite3_prepare_v2(db->h,
+                           "INSERT INTO audit (created, severity, who, origin, what) "
+                           "VALUES (?1, ?2, ?3, ?4, ?5)",
+                           -1, &st, NULL)
+            == SQLITE_OK
+        && sqlite3_bind_int64(st, 1, e->created) == SQLITE_OK
+        && sqlite3_bind_int(st, 2, e->severity) == SQLITE_OK
+        && sqlite3_bind_text(st, 3, e->who, -1, SQLITE_TRANSIENT) == SQLITE_OK
+        && sqlite3_bind_text(st, 4, e->origin, -1, SQLITE_TRANSIENT) == SQLITE_OK
+        && sqlite3_bind_text(st, 5, e->what, -1, SQLITE_TRANSIENT) == SQLITE_OK
+        && sqlite3_step(st) == SQLITE_DONE) {
+        e->id = sqlite3_last_insert_rowid(db->h);
+        if (sqlite3_prepare_v2(db->h, "DELETE FROM audit WHERE id <= ?1", -1, &trim, NULL)
+                == SQLITE_OK
+            && sqlite3_bind_int64(trim, 1, e->id - keep) == SQLITE_OK
+            && sqlite3_step(trim) == SQLITE_DONE) {
+            rc = DB_OK;
+        }
+    }
+    if (rc == DB_OK && exec_simple(db, "COMMIT") != DB_OK) {
+        rc = DB_ERR;
+    }
+    if (rc == DB_ERR) {
+        log_msg(LOG_LEVEL_ERROR, "db: appending an audit record: %s", sqlite3_errmsg(db->h));
+        (void)exec_simple(db, "ROLLBACK");
+    }
+    sqlite3_finalize(st);
+    sqlite3_finalize(trim);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+int
+db_audit_get(struct db *db, long long id, struct db_audit *out)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = DB_ERR;
+    int s;
+
+    memset(out, 0, sizeof *out);
+    pthread_mutex_lock(&db->lock);
+    if (sqlite3_prepare_v2(db->h,
+                           "SELECT id, created, severity, who, origin, what FROM audit "
+                           "WHERE id = ?1",
+                           -1, &st, NULL)
+            == SQLITE_OK
+        && sqlite3_bind_int64(st, 1, id) == SQLITE_OK) {
+        s = sqlite3_step(st);
+        if (s == SQLITE_ROW) {
+            out->id = sqlite3_column_int64(st, 0);
+            out->created = sqlite3_column_int64(st, 1);
+            out->severity = sqlite3_column_int(st, 2);
+            /* Over-long text is cut rather than refused: the record is still shown. */
+            (void)copy_col(st, 3, out->who, sizeof out->who);
+            (void)copy_col(st, 4, out->origin, sizeof out->origin);
+            (void)copy_col(st, 5, out->what, sizeof out->what);
+            rc = DB_OK;
+        } else if (s == SQLITE_DONE) {
+            rc = DB_NOTFOUND;
+        }
+    }
+    if (rc == DB_ERR) {
+        log_msg(LOG_LEVEL_ERROR, "db: reading an audit record: %s", sqlite3_errmsg(db->h));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+int
+db_audit_ids(struct db *db, long long *ids, size_t max, size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = DB_ERR;
+    int s = SQLITE_ERROR;
+
+    *n = 0;
+    pthread_mutex_lock(&db->lock);
+    if (sqlite3_prepare_v2(db->h, "SELECT id FROM audit ORDER BY id", -1, &st, NULL) == SQLITE_OK) {
+        while (*n < max && (s = sqlite3_step(st)) == SQLITE_ROW) {
+            ids[(*n)++] = sqlite3_column_int64(st, 0);
+        }
+        if (s == SQLITE_DONE || s == SQLITE_ROW) {
+            rc = DB_OK;
+        }
+    }
+    if (rc == DB_ERR) {
+        log_msg(LOG_LEVEL_ERROR, "db: listing audit records: %s", sqlite3_errmsg(db->h));
     }
     sqlite3_finalize(st);
     pthread_mutex_unlock(&db->lock);

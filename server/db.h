@@ -24,6 +24,17 @@ struct db_account {
     int enabled;
     int locked;
     int password_change_required;
+    long long locked_until; /* when a lockout ends (Unix time); 0: until an administrator unlocks */
+};
+
+/* One audit record as stored. */
+struct db_audit {
+    long long id;
+    long long created; /* Unix time */
+    int severity;      /* 0 OK, 1 Warning, 2 Critical */
+    char who[64];
+    char origin[64];
+    char what[256];
 };
 
 /*
@@ -56,5 +67,44 @@ int db_account_insert(struct db *db, const struct db_account *acct);
 
 /* Counts the accounts. Returns DB_OK or DB_ERR. */
 int db_account_count(struct db *db, long *n);
+
+/* Counts the enabled accounts holding role. Returns DB_OK or DB_ERR. */
+int db_account_count_role(struct db *db, const char *role, long *n);
+
+/*
+ * Replaces the account named old_user with *acct (which may carry a new user name), committed
+ * before return. Returns DB_OK, DB_NOTFOUND, DB_EXISTS (the new name is taken) or DB_ERR.
+ */
+int db_account_update(struct db *db, const char *old_user, const struct db_account *acct);
+
+/*
+ * Sets or clears an account's lockout (locked, and until when; 0: indefinitely), committed
+ * before return, leaving everything else as it is. Returns DB_OK, DB_NOTFOUND or DB_ERR.
+ */
+int db_account_set_lock(struct db *db, const char *user, int locked, long long until);
+
+/* Deletes an account, committed before return. Returns DB_OK, DB_NOTFOUND or DB_ERR. */
+int db_account_delete(struct db *db, const char *user);
+
+/*
+ * Copies up to max account names, in creation order, into users (each RF_USER_MAX = 64 bytes).
+ * Sets *n to how many were copied. Returns DB_OK or DB_ERR.
+ */
+int db_account_list(struct db *db, char (*users)[64], size_t max, size_t *n);
+
+/*
+ * Appends an audit record (e->id and e->created are set by the caller or, when 0, here) and
+ * deletes the oldest beyond keep, in one committed transaction. Sets e->id. Returns DB_OK or
+ * DB_ERR.
+ */
+int db_audit_append(struct db *db, struct db_audit *e, long keep);
+
+/* Reads audit record id. Returns DB_OK, DB_NOTFOUND or DB_ERR. */
+int db_audit_get(struct db *db, long long id, struct db_audit *out);
+
+/*
+ * Copies up to max audit record ids, oldest first, into ids; sets *n. Returns DB_OK or DB_ERR.
+ */
+int db_audit_ids(struct db *db, long long *ids, size_t max, size_t *n);
 
 #endif

@@ -83,7 +83,7 @@ main(int argc, char **argv)
             continue;
         }
         if (sig == SIGHUP) {
-            log_msg(LOG_LEVEL_INFO, "SIGHUP: nothing to reload yet");
+            (void)app_reload_tls(app);
             continue;
         }
         break;

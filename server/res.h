@@ -29,6 +29,57 @@ void res_sessions_login(struct rf_req *req, struct rf_resp *resp);
 void res_sessions_get(struct rf_req *req, struct rf_resp *resp);
 void res_sessions_delete(struct rf_req *req, struct rf_resp *resp);
 
+/* res_sessions.c: SessionService PATCH */
+void res_sessions_service_patch(struct rf_req *req, struct rf_resp *resp);
+
+/* res_accounts.c: AccountService, Accounts and Roles */
+void res_accounts_service(struct rf_req *req, struct rf_resp *resp);
+void res_accounts_service_patch(struct rf_req *req, struct rf_resp *resp);
+void res_accounts_collection(struct rf_req *req, struct rf_resp *resp);
+void res_accounts_create(struct rf_req *req, struct rf_resp *resp);
+void res_accounts_get(struct rf_req *req, struct rf_resp *resp);
+void res_accounts_patch(struct rf_req *req, struct rf_resp *resp);
+void res_accounts_delete(struct rf_req *req, struct rf_resp *resp);
+void res_roles_collection(struct rf_req *req, struct rf_resp *resp);
+void res_roles_get(struct rf_req *req, struct rf_resp *resp);
+
+/* res_manager.c: the service's Manager and its audit LogService */
+void res_manager_collection(struct rf_req *req, struct rf_resp *resp);
+void res_manager_get(struct rf_req *req, struct rf_resp *resp);
+void res_manager_logservices(struct rf_req *req, struct rf_resp *resp);
+void res_manager_audit_service(struct rf_req *req, struct rf_resp *resp);
+void res_manager_audit_entries(struct rf_req *req, struct rf_resp *resp);
+void res_manager_audit_entry(struct rf_req *req, struct rf_resp *resp);
+
+#define RF_MANAGER_ID "rfjobd"
+#define RF_MANAGER_URI "/redfish/v1/Managers/rfjobd"
+#define RF_ACCOUNTS_URI "/redfish/v1/AccountService/Accounts"
+
+/*
+ * Checks a PATCH or POST body: present (400 EmptyJSON otherwise), a JSON object (400
+ * MalformedJSON), every member named in writable (400 PropertyNotWritable for a name in
+ * readonly, 400 PropertyUnknown for any other); OData annotations (names holding '@') are
+ * ignored. Returns the number of properties to act on (0 gets 400 NoOperation when
+ * need_some), or -1 with resp set to the error.
+ */
+int rf_body_check(const struct rf_req *req, struct rf_resp *resp, const char *const *writable,
+                  const char *const *readonly, int need_some);
+
+/*
+ * Typed readers of one body member. Each returns 1 and the value when the member is present
+ * and valid, 0 when absent, or -1 with resp set to 400 PropertyValueTypeError (or
+ * PropertyValueOutOfRange for a number outside min..max). Strings are borrowed from the body.
+ * A member named "Password" is never echoed in an error.
+ */
+int rf_body_string(const struct rf_req *req, struct rf_resp *resp, const char *name,
+                   const char **out);
+int rf_body_bool(const struct rf_req *req, struct rf_resp *resp, const char *name, int *out);
+int rf_body_long(const struct rf_req *req, struct rf_resp *resp, const char *name, long min,
+                 long max, long *out);
+
+/* Echoes a body member's JSON value, bounded, for an error message ("*****" for Password). */
+void rf_body_echo(const struct rf_req *req, const char *name, char *out, size_t outsz);
+
 /*
  * Starts a resource payload with @odata.id, @odata.type, Id and Name. Returns a new object
  * (the caller deletes it) or NULL when out of memory.

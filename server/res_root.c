@@ -54,7 +54,9 @@ static const struct {
     const char *name;
     const char *uri;
 } root_children[] = {
+    {"AccountService", "/redfish/v1/AccountService"},
     {"JsonSchemas", "/redfish/v1/JsonSchemas"},
+    {"Managers", "/redfish/v1/Managers"},
     {"Registries", "/redfish/v1/Registries"},
     {"SessionService", "/redfish/v1/SessionService"},
 };
@@ -86,7 +88,8 @@ res_root_get(struct rf_req *req, struct rf_resp *resp)
     j_pf = protocol_features();
     if (j_links == NULL
         || rf_res_link(j_links, "Sessions", "/redfish/v1/SessionService/Sessions") == NULL
-        || j_pf == NULL || !cJSON_AddItemToObject(j, "ProtocolFeaturesSupported", j_pf)) {
+        || rf_res_link(j_links, "ManagerProvidingService", RF_MANAGER_URI) == NULL || j_pf == NULL
+        || !cJSON_AddItemToObject(j, "ProtocolFeaturesSupported", j_pf)) {
         cJSON_Delete(j_pf);
         cJSON_Delete(j);
         j = NULL;

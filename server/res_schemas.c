@@ -29,6 +29,17 @@ static const struct schema_entry {
     {"SessionService", "SessionService.v1_2_0", "SessionService", NULL},
     {"SessionCollection", "SessionCollection", "SessionCollection", NULL},
     {"Session", "Session.v1_8_0", "Session", NULL},
+    {"AccountService", "AccountService.v1_18_1", "AccountService", NULL},
+    {"ManagerAccountCollection", "ManagerAccountCollection", "ManagerAccountCollection", NULL},
+    {"ManagerAccount", "ManagerAccount.v1_14_1", "ManagerAccount", NULL},
+    {"RoleCollection", "RoleCollection", "RoleCollection", NULL},
+    {"Role", "Role.v1_3_3", "Role", NULL},
+    {"ManagerCollection", "ManagerCollection", "ManagerCollection", NULL},
+    {"Manager", "Manager.v1_24_0", "Manager", NULL},
+    {"LogServiceCollection", "LogServiceCollection", "LogServiceCollection", NULL},
+    {"LogService", "LogService.v1_9_0", "LogService", NULL},
+    {"LogEntryCollection", "LogEntryCollection", "LogEntryCollection", NULL},
+    {"LogEntry", "LogEntry.v1_21_0", "LogEntry", NULL},
     {"RfjobdJob", "RfjobdJob.v1_0_0", "Job", "RfjobdJob.v1_0_0.json"},
 };
 

@@ -14,6 +14,7 @@
 #include "log.h"
 #include "rf_buf.h"
 #include "rf_msg.h"
+#include "tls.h"
 
 #define JSON_CT "application/json; charset=utf-8"
 #define SCHEMA_BASE "http://redfish.dmtf.org/schemas/v1/"
@@ -315,11 +316,27 @@ rf_query_check(const char *query, unsigned supported, char *bad, size_t badsz)
     return 0;
 }
 
-/* Refuses a request the table does not allow: 404 for an unknown path, 405 for a method the
- * path does not support, 403 for missing privileges. Returns 1 when refused. */
+/* Whether the requester qualifies for need only through an alternative that holds
+ * ConfigureSelf. */
 static int
-route_refuse(const struct rf_req *req, struct rf_resp *resp, const struct rf_route *route,
-             int exists)
+only_as_self(const struct rf_privreq *need, rf_priv_t have)
+{
+    for (size_t i = 0; i < RF_PRIV_ALT; i++) {
+        rf_priv_t alt = need->any_of[i];
+
+        if (alt != 0 && (alt & have) == alt && !(alt & RF_PRIV_CONFIGURE_SELF)) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Refuses a request the table does not allow: 404 for an unknown path, 405 for a method the
+ * path does not support, 403 PasswordChangeRequired for an account that must change its
+ * password first, 403 for missing privileges (ConfigureSelf covering only the requester's own
+ * account on RF_ROUTE_SELF routes). Returns 1 when refused. */
+static int
+route_refuse(struct rf_req *req, struct rf_resp *resp, const struct rf_route *route, int exists)
 {
     if (route == NULL) {
         if (exists) {
@@ -329,7 +346,23 @@ route_refuse(const struct rf_req *req, struct rf_resp *resp, const struct rf_rou
         }
         return 1;
     }
-    if (!rf_priv_ok(&route->priv, req->who.privs)) {
+    if (!route->priv.noauth && req->who.password_change_required) {
+        char uri[RF_URI_MAX];
+
+        req->who.privs &= RF_PRIV_LOGIN | RF_PRIV_CONFIGURE_SELF;
+        if (!(route->flags & RF_ROUTE_PWCHANGE)) {
+            if (rf_fmt(uri, sizeof uri, "/redfish/v1/AccountService/Accounts/%s", req->who.user)
+                != 0) {
+                uri[0] = '\0';
+            }
+            rf_resp_error(resp, 403, RF_MSG_PASSWORD_CHANGE_REQUIRED, NULL, uri);
+            return 1;
+        }
+    }
+    if (!rf_priv_ok(&route->priv, req->who.privs)
+        || ((route->flags & RF_ROUTE_SELF) && !route->priv.noauth
+            && only_as_self(&route->priv, req->who.privs)
+            && (req->nparams == 0 || strcmp(req->params[0], req->who.user) != 0))) {
         rf_resp_error(resp, 403, RF_MSG_INSUFFICIENT_PRIVILEGE, NULL);
         log_msg(LOG_LEVEL_WARNING, "%s user %s: insufficient privilege", req->path, req->who.user);
         return 1;
@@ -419,6 +452,50 @@ etag_listed(const char *list, const char *etag)
         }
     }
     return 0;
+}
+
+/* Whether an If-Match header names a representation other than the resource's current one:
+ * the GET handler of the same path is run (without sending anything) for its ETag. A path
+ * without a GET, or a resource that does not exist, is left to the handler. */
+static int
+if_match_fails(const struct rf_req *req)
+{
+    struct rf_req *g = malloc(sizeof *g);
+    struct rf_resp gr;
+    const struct rf_route *route;
+    int exists;
+    unsigned allow;
+    char *text;
+    char etag[48];
+    int fails = 0;
+
+    if (g == NULL) {
+        return 0;
+    }
+    *g = *req;
+    g->method = RF_GET;
+    g->is_head = 0;
+    g->body = NULL;
+    g->body_len = 0;
+    g->j_body = NULL;
+    route = rf_route_match(g, RF_GET, &exists, &allow);
+    if (route == NULL) {
+        free(g);
+        return 0;
+    }
+    memset(&gr, 0, sizeof gr);
+    gr.status = 200;
+    route->handler(g, &gr);
+    if (gr.status == 200 && gr.j_body != NULL) {
+        text = cJSON_PrintUnformatted(gr.j_body);
+        if (text != NULL && etag_of(text, strlen(text), etag, sizeof etag) == 0) {
+            fails = !etag_listed(req->if_match, etag);
+        }
+        cJSON_free(text);
+    }
+    rf_resp_reset(&gr);
+    free(g);
+    return fails;
 }
 
 /* Serialises the body, adding @odata.etag to resources; fills etag and link. Returns the text
@@ -638,9 +715,19 @@ handle(struct mg_connection *conn, struct rf_req *req, struct rf_resp *resp, cha
     *allow_out = allow;
 
     if (route == NULL || !route->priv.noauth) {
-        int arc = auth_request(req->app->auth, mg_get_header(conn, "Authorization"),
-                               mg_get_header(conn, "X-Auth-Token"), req->remote_addr, &req->who);
+        char cn[RF_USER_MAX] = "";
+        int arc;
 
+        if (ri->client_cert != NULL
+            && tls_peer_cn(ri->client_cert->peer_cert, cn, sizeof cn) != 0) {
+            cn[0] = '\0';
+        }
+        arc = auth_request(req->app->auth, mg_get_header(conn, "Authorization"),
+                           mg_get_header(conn, "X-Auth-Token"), cn, req->remote_addr, &req->who);
+        if (arc == AUTH_ERROR) {
+            rf_resp_error(resp, 500, RF_MSG_INTERNAL_ERROR, NULL);
+            return;
+        }
         if (arc != 0) {
             rf_resp_error(
                 resp, 401,
@@ -710,6 +797,14 @@ handle(struct mg_connection *conn, struct rf_req *req, struct rf_resp *resp, cha
         req->body = body;
         req->body_len = body_len;
         req->j_body = j_body;
+    }
+    if (m != RF_GET && req->if_match != NULL && if_match_fails(req)) {
+        rf_resp_error(resp, 412, RF_MSG_PRECONDITION_FAILED, NULL);
+        cJSON_Delete(j_body);
+        free(body);
+        req->body = NULL;
+        req->j_body = NULL;
+        return;
     }
     route->handler(req, resp);
     cJSON_Delete(j_body);

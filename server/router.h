@@ -81,7 +81,8 @@ struct rf_principal {
     char user[RF_USER_MAX];
     char role[32];
     rf_priv_t privs;
-    char session_id[64]; /* empty for Basic authentication */
+    char session_id[64];          /* empty for Basic authentication */
+    int password_change_required; /* only the own password may be changed until it is */
 };
 
 struct rf_req {
@@ -132,7 +133,18 @@ struct rf_route {
     struct rf_privreq priv;
     rf_handler_fn handler;
     unsigned queries; /* RF_Q_* query options the handler implements; others get 501 */
+    unsigned flags;   /* RF_ROUTE_* */
 };
+
+/*
+ * Route flags. RF_ROUTE_SELF: the route's first capture names an account, and a requester who
+ * qualifies only through an alternative holding ConfigureSelf may act on their own account
+ * only (others get 403). RF_ROUTE_PWCHANGE: reachable by an account that must change its
+ * password first (every other route answers 403 PasswordChangeRequired); such a requester
+ * holds only Login and ConfigureSelf meanwhile.
+ */
+#define RF_ROUTE_SELF (1u << 0)
+#define RF_ROUTE_PWCHANGE (1u << 1)
 
 /* Query options (DSP0266 clause 7.3). */
 #define RF_Q_TOP (1u << 0)

@@ -25,6 +25,7 @@ static const struct {
     {"db", db_suite},
     {"auth", auth_suite},
     {"res_root", res_root_suite},
+    {"privileges", privileges_suite},
     {"https", https_suite},
 };
 

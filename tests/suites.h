@@ -20,6 +20,7 @@ Suite *config_suite(void);
 Suite *db_suite(void);
 Suite *auth_suite(void);
 Suite *res_root_suite(void);
+Suite *privileges_suite(void);
 Suite *https_suite(void);
 
 #endif

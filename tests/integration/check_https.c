@@ -1,16 +1,21 @@
 /* Integration: the real server, started in the test process on an ephemeral port with a
  * certificate made at test time, spoken to over HTTPS by a real TLS client. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <openssl/ssl.h>
+#include <sys/stat.h>
 
 #include "../suites.h"
 #include "../support/testcert.h"
 #include "../support/tls_client.h"
 #include "../support/tmpdir.h"
 #include "app.h"
+#include "audit.h"
 #include "auth.h"
+#include "router.h"
 #include "config.h"
 #include "db.h"
 #include "rf_buf.h"
@@ -23,6 +28,15 @@ static struct tcert_paths certs;
 static struct config cfg;
 static struct app *app;
 static char admin_auth[256];
+static time_t clock_offset;
+
+/* The service's clock moved on by clock_offset seconds. */
+static time_t
+offset_clock(void *arg)
+{
+    (void)arg;
+    return time(NULL) + clock_offset;
+}
 
 static void
 add_account(const char *user, const char *role, const char *pw)
@@ -47,7 +61,7 @@ start(const char *admin_pw)
 }
 
 static void
-setup(void)
+configure(void)
 {
     ck_assert_int_eq(tdir_make(dir, sizeof dir), 0);
     ck_assert_int_eq(tcert_make(dir, &certs), 0);
@@ -59,11 +73,34 @@ setup(void)
     ck_assert_int_eq(rf_strlcpy(cfg.cert, certs.cert, sizeof cfg.cert), 0);
     ck_assert_int_eq(rf_strlcpy(cfg.key, certs.key, sizeof cfg.key), 0);
     ck_assert_int_eq(rf_fmt(cfg.data_dir, sizeof cfg.data_dir, "%s/var", dir), 0);
-    start(ADMIN_PW);
+}
+
+static void
+accounts(void)
+{
     add_account("reader", "ReadOnly", "reader-pass-1");
+    add_account("operator", "Operator", "operator-pass-1");
     add_account("nobody", "NoSuchRole", "nobody-pass-1");
     ck_assert_int_eq(tc_basic_auth_header("Administrator", ADMIN_PW, admin_auth, sizeof admin_auth),
                      0);
+}
+
+static void
+setup(void)
+{
+    configure();
+    start(ADMIN_PW);
+    accounts();
+}
+
+/* With client certificates from the test CA accepted for login. */
+static void
+setup_mtls(void)
+{
+    configure();
+    ck_assert_int_eq(rf_strlcpy(cfg.tls_client_ca, certs.ca, sizeof cfg.tls_client_ca), 0);
+    start(ADMIN_PW);
+    accounts();
 }
 
 static void
@@ -564,6 +601,7 @@ START_TEST(test_first_start_generates_password)
 {
     char other[300];
     char auth_h[256];
+    char hdrs[512];
     char generated[64];
     struct tc_resp r;
 
@@ -575,6 +613,17 @@ START_TEST(test_first_start_generates_password)
     ck_assert_uint_eq(strlen(app->generated_password), 20);
     memcpy(generated, app->generated_password, sizeof generated);
     ck_assert_int_eq(tc_basic_auth_header("Administrator", generated, auth_h, sizeof auth_h), 0);
+    /* A generated password must be changed before anything else. */
+    req("GET", "/redfish/v1/JsonSchemas", auth_h, NULL, &r);
+    assert_error(&r, 403, "PasswordChangeRequired");
+    tc_resp_cleanup(&r);
+    ck_assert_int_eq(rf_fmt(hdrs, sizeof hdrs, "%sContent-Type: application/json\r\n", auth_h), 0);
+    req("PATCH", "/redfish/v1/AccountService/Accounts/Administrator", hdrs,
+        "{\"Password\": \"a-new-pass-1234\"}", &r);
+    ck_assert_int_eq(r.status, 200);
+    tc_resp_cleanup(&r);
+    ck_assert_int_eq(
+        tc_basic_auth_header("Administrator", "a-new-pass-1234", auth_h, sizeof auth_h), 0);
     req("GET", "/redfish/v1/JsonSchemas", auth_h, NULL, &r);
     ck_assert_int_eq(r.status, 200);
     tc_resp_cleanup(&r);
@@ -614,6 +663,713 @@ START_TEST(test_bad_certificate_fails_start)
 }
 END_TEST
 
+/* ---- role x route matrix ------------------------------------------------------------------- */
+
+static const char *
+method_str(enum rf_method m)
+{
+    switch (m) {
+    case RF_GET:
+        return "GET";
+    case RF_HEAD:
+        return "HEAD";
+    case RF_POST:
+        return "POST";
+    case RF_PATCH:
+        return "PATCH";
+    case RF_PUT:
+        return "PUT";
+    case RF_DELETE:
+        return "DELETE";
+    case RF_OPTIONS:
+        return "OPTIONS";
+    }
+    return "GET";
+}
+
+/* A value for the capture that follows segment prev: an existing resource for reads where one
+ * is known (known is cleared otherwise), and never one a DELETE could remove. */
+static const char *
+sample(const char *prev, enum rf_method m, const char *user, int *known)
+{
+    static const struct {
+        const char *prev;
+        const char *value;
+    } samples[] = {
+        {"JsonSchemas", "ServiceRoot"}, {"Schemas", "RfjobdJob.v1_0_0.json"},
+        {"Registries", "Rfjobd"},       {"Rfjobd", "Rfjobd.1.0.0.json"},
+        {"Roles", "ReadOnly"},          {"Managers", "rfjobd"},
+        {"LogServices", "Audit"},       {"Entries", "1"},
+    };
+
+    if (strcmp(prev, "Accounts") == 0 && m != RF_DELETE) {
+        return user[0] != '\0' ? user : "nosuch";
+    }
+    for (size_t i = 0; i < sizeof samples / sizeof samples[0]; i++) {
+        if (strcmp(samples[i].prev, prev) == 0) {
+            return samples[i].value;
+        }
+    }
+    *known = 0;
+    return "nosuch";
+}
+
+/* Fills a route's template with samples. Sets *known when every capture names something that
+ * exists; *first receives the first capture. */
+static void
+route_path(const char *tpl, enum rf_method m, const char *user, char *out, size_t outsz, int *known,
+           char *first, size_t firstsz)
+{
+    char prev[RF_SEG_LEN_MAX] = "";
+    const char *last = "";
+    size_t len = 0;
+    const char *p = tpl;
+
+    *known = 1;
+    first[0] = '\0';
+    out[0] = '\0';
+    while (*p != '\0') {
+        const char *end;
+        size_t n;
+        const char *seg;
+        size_t sn;
+
+        p++; /* '/' */
+        end = strchr(p, '/');
+        n = end ? (size_t)(end - p) : strlen(p);
+        if (n == 2 && memcmp(p, "{}", 2) == 0) {
+            seg = sample(prev, m, user, known);
+            if (first[0] == '\0') {
+                ck_assert_int_eq(rf_strlcpy(first, seg, firstsz), 0);
+            }
+        } else {
+            seg = p;
+        }
+        sn = seg == p ? n : strlen(seg);
+        ck_assert_uint_lt(len + 1 + sn, outsz);
+        out[len++] = '/';
+        memcpy(out + len, seg, sn);
+        len += sn;
+        out[len] = '\0';
+        ck_assert_uint_lt(sn, sizeof prev);
+        memcpy(prev, seg, sn);
+        prev[sn] = '\0';
+        last = prev;
+        p += n;
+    }
+    (void)last;
+}
+
+/* Mirrors the router's rule: ConfigureSelf alone reaches only the requester's own account. */
+static int
+expect_allowed(const struct rf_route *r, rf_priv_t privs, const char *first, const char *user)
+{
+    int only_self = 1;
+
+    if (!rf_priv_ok(&r->priv, privs)) {
+        return 0;
+    }
+    if (!(r->flags & RF_ROUTE_SELF)) {
+        return 1;
+    }
+    for (size_t i = 0; i < RF_PRIV_ALT; i++) {
+        rf_priv_t alt = r->priv.any_of[i];
+
+        if (alt != 0 && (alt & privs) == alt && !(alt & RF_PRIV_CONFIGURE_SELF)) {
+            only_self = 0;
+        }
+    }
+    return !only_self || strcmp(first, user) == 0;
+}
+
+START_TEST(test_role_route_matrix)
+{
+    static const struct {
+        const char *user;
+        const char *pw;
+        const char *role;
+    } who[] = {
+        {"", "", ""},
+        {"Administrator", ADMIN_PW, "Administrator"},
+        {"operator", "operator-pass-1", "Operator"},
+        {"reader", "reader-pass-1", "ReadOnly"},
+    };
+
+    for (size_t w = 0; w < sizeof who / sizeof who[0]; w++) {
+        char hdrs[512] = "Content-Type: application/json\r\n";
+
+        if (who[w].user[0] != '\0') {
+            char a[256];
+
+            ck_assert_int_eq(tc_basic_auth_header(who[w].user, who[w].pw, a, sizeof a), 0);
+            ck_assert_int_eq(rf_fmt(hdrs, sizeof hdrs, "%sContent-Type: application/json\r\n", a),
+                             0);
+        }
+        for (size_t i = 0; i < rf_routes_count; i++) {
+            const struct rf_route *r = &rf_routes[i];
+            const char *m = method_str(r->method);
+            int has_body = r->method == RF_POST || r->method == RF_PATCH || r->method == RF_PUT;
+            char path[RF_PATH_MAX];
+            char first[RF_SEG_LEN_MAX];
+            int known;
+            struct tc_resp resp;
+
+            route_path(r->path, r->method, who[w].user, path, sizeof path, &known, first,
+                       sizeof first);
+            req(m, path, hdrs, has_body ? "{}" : NULL, &resp);
+            if (r->priv.noauth) {
+                ck_assert_msg(resp.status != 401 && resp.status != 403, "%s %s as '%s': %d", m,
+                              path, who[w].user, resp.status);
+            } else if (who[w].user[0] == '\0') {
+                ck_assert_msg(resp.status == 401, "%s %s without credentials: %d", m, path,
+                              resp.status);
+            } else if (!expect_allowed(r, auth_role_privileges(who[w].role), first, who[w].user)) {
+                ck_assert_msg(resp.status == 403, "%s %s as %s: %d, not 403", m, path, who[w].user,
+                              resp.status);
+            } else if (r->method == RF_GET && known) {
+                ck_assert_msg(resp.status == 200, "%s %s as %s: %d, not 200", m, path, who[w].user,
+                              resp.status);
+            } else {
+                ck_assert_msg(resp.status != 401 && resp.status != 403 && resp.status < 500,
+                              "%s %s as %s: %d", m, path, who[w].user, resp.status);
+            }
+            tc_resp_cleanup(&resp);
+        }
+    }
+}
+END_TEST
+
+/* ---- accounts, lockout, password change, audit -------------------------------------------- */
+
+static void
+json_req(const char *method, const char *path, const char *auth, const char *body,
+         struct tc_resp *r)
+{
+    char hdrs[512];
+
+    ck_assert_int_eq(rf_fmt(hdrs, sizeof hdrs, "%sContent-Type: application/json\r\n", auth), 0);
+    req(method, path, hdrs, body, r);
+}
+
+static int
+status_of(const char *method, const char *path, const char *auth, const char *body)
+{
+    struct tc_resp r;
+    int st;
+
+    json_req(method, path, auth, body, &r);
+    st = r.status;
+    tc_resp_cleanup(&r);
+    return st;
+}
+
+static int
+bool_of(const struct tc_resp *r, const char *name)
+{
+    cJSON *j = json_of(r);
+    int v = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(j, name));
+
+    cJSON_Delete(j);
+    return v;
+}
+
+START_TEST(test_accounts_lifecycle)
+{
+    struct tc_resp r;
+    char alice[256];
+    char etag[64];
+    char hdrs[512];
+    cJSON *j;
+
+    json_req("POST", "/redfish/v1/AccountService/Accounts", admin_auth,
+             "{\"UserName\": \"alice\", \"Password\": \"alice-pass-01\", \"RoleId\": \"Operator\"}",
+             &r);
+    ck_assert_int_eq(r.status, 201);
+    header_is(&r, "Location", "/redfish/v1/AccountService/Accounts/alice");
+    j = json_of(&r);
+    ck_assert(cJSON_IsNull(cJSON_GetObjectItemCaseSensitive(j, "Password")));
+    ck_assert_str_eq(str(j, "RoleId"), "Operator");
+    cJSON_Delete(j);
+    tc_resp_cleanup(&r);
+
+    /* Bad input: a Redfish error naming the property, never a 500. */
+    json_req("POST", "/redfish/v1/AccountService/Accounts", admin_auth,
+             "{\"UserName\": \"alice\", \"Password\": \"alice-pass-01\", \"RoleId\": \"Operator\"}",
+             &r);
+    assert_error(&r, 409, "ResourceAlreadyExists");
+    tc_resp_cleanup(&r);
+    json_req("POST", "/redfish/v1/AccountService/Accounts", admin_auth,
+             "{\"UserName\": \"bob\", \"Password\": \"short\", \"RoleId\": \"Operator\"}", &r);
+    assert_error(&r, 400, "PasswordIncorrectLength");
+    ck_assert_ptr_null(strstr(r.body, "short"));
+    tc_resp_cleanup(&r);
+    json_req("POST", "/redfish/v1/AccountService/Accounts", admin_auth,
+             "{\"UserName\": \"bob\", \"Password\": \"bob-pass-0001\", \"RoleId\": \"Root\"}", &r);
+    assert_error(&r, 400, "PropertyValueNotInList");
+    ck_assert_ptr_nonnull(strstr(r.body, "RoleId"));
+    tc_resp_cleanup(&r);
+    json_req("POST", "/redfish/v1/AccountService/Accounts", admin_auth,
+             "{\"UserName\": \"../x\", \"Password\": \"bob-pass-0001\", \"RoleId\": \"ReadOnly\"}",
+             &r);
+    assert_error(&r, 400, "PropertyValueFormatError");
+    tc_resp_cleanup(&r);
+    json_req("POST", "/redfish/v1/AccountService/Accounts", admin_auth,
+             "{\"UserName\": \"bob\", \"RoleId\": \"ReadOnly\"}", &r);
+    assert_error(&r, 400, "PropertyMissing");
+    tc_resp_cleanup(&r);
+    json_req("PATCH", "/redfish/v1/AccountService/Accounts/alice", admin_auth,
+             "{\"Enabled\": \"yes\"}", &r);
+    assert_error(&r, 400, "PropertyValueTypeError");
+    tc_resp_cleanup(&r);
+    json_req("PATCH", "/redfish/v1/AccountService/Accounts/alice", admin_auth, "{\"Bogus\": 1}",
+             &r);
+    assert_error(&r, 400, "PropertyUnknown");
+    tc_resp_cleanup(&r);
+    json_req("PATCH", "/redfish/v1/AccountService/Accounts/alice", admin_auth,
+             "{\"@odata.id\": \"x\"}", &r);
+    assert_error(&r, 400, "NoOperation");
+    tc_resp_cleanup(&r);
+    json_req("PATCH", "/redfish/v1/AccountService", admin_auth, "{\"AccountLockoutThreshold\": -1}",
+             &r);
+    assert_error(&r, 400, "PropertyValueOutOfRange");
+    tc_resp_cleanup(&r);
+
+    /* A user changes their own password, and nothing else. */
+    ck_assert_int_eq(tc_basic_auth_header("alice", "alice-pass-01", alice, sizeof alice), 0);
+    ck_assert_int_eq(status_of("PATCH", "/redfish/v1/AccountService/Accounts/alice", alice,
+                               "{\"RoleId\": \"Administrator\"}"),
+                     403);
+    ck_assert_int_eq(status_of("PATCH", "/redfish/v1/AccountService/Accounts/reader", alice,
+                               "{\"Password\": \"stolen-pass-01\"}"),
+                     403);
+    ck_assert_int_eq(status_of("GET", "/redfish/v1/AccountService/Accounts/reader", alice, NULL),
+                     403);
+    ck_assert_int_eq(status_of("PATCH", "/redfish/v1/AccountService/Accounts/alice", alice,
+                               "{\"Password\": \"alice-pass-02\"}"),
+                     200);
+    ck_assert_int_eq(status_of("GET", "/redfish/v1/AccountService", alice, NULL), 401);
+    ck_assert_int_eq(tc_basic_auth_header("alice", "alice-pass-02", alice, sizeof alice), 0);
+    ck_assert_int_eq(status_of("GET", "/redfish/v1/AccountService", alice, NULL), 200);
+
+    /* If-Match: a stale ETag is refused, the current one accepted. */
+    json_req("GET", "/redfish/v1/AccountService/Accounts/alice", admin_auth, NULL, &r);
+    ck_assert_int_eq(tc_header(&r, "ETag", etag, sizeof etag), 0);
+    tc_resp_cleanup(&r);
+    ck_assert_int_eq(rf_fmt(hdrs, sizeof hdrs, "%sIf-Match: \"stale\"\r\n", admin_auth), 0);
+    ck_assert_int_eq(status_of("PATCH", "/redfish/v1/AccountService/Accounts/alice", hdrs,
+                               "{\"Enabled\": false}"),
+                     412);
+    ck_assert_int_eq(rf_fmt(hdrs, sizeof hdrs, "%sIf-Match: %s\r\n", admin_auth, etag), 0);
+    json_req("PATCH", "/redfish/v1/AccountService/Accounts/alice", hdrs, "{\"Enabled\": false}",
+             &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(!bool_of(&r, "Enabled"));
+    tc_resp_cleanup(&r);
+    ck_assert_int_eq(status_of("GET", "/redfish/v1/AccountService", alice, NULL), 401);
+
+    /* The last administrator cannot be removed or demoted. */
+    ck_assert_int_eq(
+        status_of("DELETE", "/redfish/v1/AccountService/Accounts/Administrator", admin_auth, NULL),
+        409);
+    ck_assert_int_eq(status_of("PATCH", "/redfish/v1/AccountService/Accounts/Administrator",
+                               admin_auth, "{\"RoleId\": \"ReadOnly\"}"),
+                     409);
+    ck_assert_int_eq(
+        status_of("DELETE", "/redfish/v1/AccountService/Accounts/alice", admin_auth, NULL), 204);
+    ck_assert_int_eq(
+        status_of("GET", "/redfish/v1/AccountService/Accounts/alice", admin_auth, NULL), 404);
+
+    /* Roles are the predefined ones, with the registry's privileges, and cannot change. */
+    json_req("GET", "/redfish/v1/AccountService/Roles/Operator", admin_auth, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    j = json_of(&r);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "AssignedPrivileges")),
+                     3);
+    cJSON_Delete(j);
+    tc_resp_cleanup(&r);
+    ck_assert_int_eq(status_of("PATCH", "/redfish/v1/AccountService/Roles/ReadOnly", admin_auth,
+                               "{\"AssignedPrivileges\": [\"Login\"]}"),
+                     405);
+}
+END_TEST
+
+START_TEST(test_password_change_required)
+{
+    struct tc_resp r;
+    char carol[256];
+    char body[256];
+    cJSON *j;
+    const cJSON *j_info;
+
+    json_req("POST", "/redfish/v1/AccountService/Accounts", admin_auth,
+             "{\"UserName\": \"carol\", \"Password\": \"carol-pass-01\", \"RoleId\": "
+             "\"Administrator\", \"PasswordChangeRequired\": true}",
+             &r);
+    ck_assert_int_eq(r.status, 201);
+    tc_resp_cleanup(&r);
+    /* Login works and says why nothing else will. */
+    ck_assert_int_eq(rf_fmt(body, sizeof body, "{\"UserName\": \"carol\", \"Password\": \"%s\"}",
+                            "carol-pass-01"),
+                     0);
+    json_req("POST", "/redfish/v1/SessionService/Sessions", "", body, &r);
+    ck_assert_int_eq(r.status, 201);
+    j = json_of(&r);
+    j_info = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "@Message.ExtendedInfo"), 0);
+    ck_assert_str_eq(str(j_info, "MessageId"), "Base.1.22.PasswordChangeRequired");
+    cJSON_Delete(j);
+    tc_resp_cleanup(&r);
+    ck_assert_int_eq(tc_basic_auth_header("carol", "carol-pass-01", carol, sizeof carol), 0);
+    json_req("GET", "/redfish/v1/SessionService/Sessions", carol, NULL, &r);
+    assert_error(&r, 403, "PasswordChangeRequired");
+    ck_assert_ptr_nonnull(strstr(r.body, "/redfish/v1/AccountService/Accounts/carol"));
+    tc_resp_cleanup(&r);
+    /* Not even an administrator's other powers apply meanwhile. */
+    ck_assert_int_eq(status_of("GET", "/redfish/v1/AccountService/Accounts/reader", carol, NULL),
+                     403);
+    ck_assert_int_eq(status_of("GET", "/redfish/v1/AccountService/Accounts/carol", carol, NULL),
+                     200);
+    json_req("PATCH", "/redfish/v1/AccountService/Accounts/carol", carol,
+             "{\"Password\": \"carol-pass-02\"}", &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert(!bool_of(&r, "PasswordChangeRequired"));
+    tc_resp_cleanup(&r);
+    ck_assert_int_eq(tc_basic_auth_header("carol", "carol-pass-02", carol, sizeof carol), 0);
+    ck_assert_int_eq(status_of("GET", "/redfish/v1/SessionService/Sessions", carol, NULL), 200);
+}
+END_TEST
+
+START_TEST(test_lockout_over_https)
+{
+    struct tc_resp r;
+    char bad[256];
+    char good[256];
+    char unknown_body[2048];
+
+    ck_assert_int_eq(status_of("PATCH", "/redfish/v1/AccountService", admin_auth,
+                               "{\"AccountLockoutThreshold\": 3, \"AccountLockoutDuration\": 600, "
+                               "\"AccountLockoutCounterResetAfter\": 600}"),
+                     200);
+    ck_assert_int_eq(tc_basic_auth_header("reader", "wrong-pass-1", bad, sizeof bad), 0);
+    ck_assert_int_eq(tc_basic_auth_header("reader", "reader-pass-1", good, sizeof good), 0);
+    ck_assert_int_eq(status_of("GET", "/redfish/v1/AccountService", good, NULL), 200);
+    for (int i = 0; i < 3; i++) {
+        ck_assert_int_eq(status_of("GET", "/redfish/v1/AccountService", bad, NULL), 401);
+    }
+    /* Locked: the right password is refused with the very same answer as a wrong one. */
+    req("GET", "/redfish/v1/AccountService", bad, NULL, &r);
+    ck_assert_int_lt((int)r.body_len, (int)sizeof unknown_body);
+    memcpy(unknown_body, r.body, r.body_len + 1);
+    tc_resp_cleanup(&r);
+    req("GET", "/redfish/v1/AccountService", good, NULL, &r);
+    ck_assert_int_eq(r.status, 401);
+    ck_assert_str_eq(r.body, unknown_body);
+    tc_resp_cleanup(&r);
+    json_req("GET", "/redfish/v1/AccountService/Accounts/reader", admin_auth, NULL, &r);
+    ck_assert(bool_of(&r, "Locked"));
+    tc_resp_cleanup(&r);
+    /* Only an unlock may be written; then the account works again. */
+    ck_assert_int_eq(status_of("PATCH", "/redfish/v1/AccountService/Accounts/reader", admin_auth,
+                               "{\"Locked\": true}"),
+                     400);
+    ck_assert_int_eq(status_of("PATCH", "/redfish/v1/AccountService/Accounts/reader", admin_auth,
+                               "{\"Locked\": false}"),
+                     200);
+    ck_assert_int_eq(status_of("GET", "/redfish/v1/AccountService", good, NULL), 200);
+}
+END_TEST
+
+static int
+cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a;
+    double y = *(const double *)b;
+
+    return (x > y) - (x < y);
+}
+
+static double
+timed_get(const char *user, const char *pw, struct tc_resp *r)
+{
+    char h[256];
+    struct timespec t0;
+    struct timespec t1;
+
+    ck_assert_int_eq(tc_basic_auth_header(user, pw, h, sizeof h), 0);
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    req("GET", "/redfish/v1/AccountService", h, NULL, r);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+}
+
+START_TEST(test_basic_timing_and_messages)
+{
+    enum { N = 5 };
+    double right[N];
+    double wrong[N];
+    double ghost[N];
+    char user[32];
+    char first_401[2048] = "";
+    struct tc_resp r;
+
+    for (int i = 0; i < N; i++) {
+        ck_assert_int_eq(rf_fmt(user, sizeof user, "timing%d", i), 0);
+        add_account(user, "ReadOnly", "timing-pass-01");
+    }
+    for (int i = 0; i < N; i++) {
+        ck_assert_int_eq(rf_fmt(user, sizeof user, "timing%d", i), 0);
+        /* First use of each credential: no cache to make the right one faster. */
+        right[i] = timed_get(user, "timing-pass-01", &r);
+        ck_assert_int_eq(r.status, 200);
+        tc_resp_cleanup(&r);
+        wrong[i] = timed_get(user, "timing-pass-02", &r);
+        ck_assert_int_eq(r.status, 401);
+        if (first_401[0] == '\0') {
+            ck_assert_int_lt((int)r.body_len, (int)sizeof first_401);
+            memcpy(first_401, r.body, r.body_len + 1);
+        }
+        tc_resp_cleanup(&r);
+        ck_assert_int_eq(rf_fmt(user, sizeof user, "ghost%d", i), 0);
+        ghost[i] = timed_get(user, "timing-pass-02", &r);
+        ck_assert_int_eq(r.status, 401);
+        /* No enumeration by message: an unknown user reads exactly like a wrong password. */
+        ck_assert_str_eq(r.body, first_401);
+        tc_resp_cleanup(&r);
+    }
+    qsort(right, N, sizeof right[0], cmp_double);
+    qsort(wrong, N, sizeof wrong[0], cmp_double);
+    qsort(ghost, N, sizeof ghost[0], cmp_double);
+    /* Medians within a factor of two of each other: the same password work every time. */
+    ck_assert_msg(wrong[N / 2] < 2 * right[N / 2] && right[N / 2] < 2 * wrong[N / 2],
+                  "right %.3f s, wrong %.3f s", right[N / 2], wrong[N / 2]);
+    ck_assert_msg(ghost[N / 2] < 2 * wrong[N / 2] && wrong[N / 2] < 2 * ghost[N / 2],
+                  "unknown user %.3f s, wrong password %.3f s", ghost[N / 2], wrong[N / 2]);
+}
+END_TEST
+
+START_TEST(test_session_timeout_and_tokens)
+{
+    struct tc_resp r;
+    char hdrs[256];
+    char loc[256];
+    char forged[256];
+    cJSON *j;
+
+    json_req("PATCH", "/redfish/v1/SessionService", admin_auth, "{\"SessionTimeout\": 45}", &r);
+    ck_assert_int_eq(r.status, 200);
+    j = json_of(&r);
+    ck_assert_int_eq(
+        (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "SessionTimeout")), 45);
+    cJSON_Delete(j);
+    tc_resp_cleanup(&r);
+    ck_assert_int_eq(
+        status_of("PATCH", "/redfish/v1/SessionService", admin_auth, "{\"SessionTimeout\": 29}"),
+        400);
+    ck_assert_int_eq(
+        status_of("PATCH", "/redfish/v1/SessionService", admin_auth, "{\"ServiceEnabled\": false}"),
+        400);
+    login("reader", "reader-pass-1", hdrs, sizeof hdrs, loc, sizeof loc);
+    req("GET", "/redfish/v1/AccountService", hdrs, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    tc_resp_cleanup(&r);
+    /* A truncated token and one with a changed character are refused. */
+    ck_assert_int_eq(rf_fmt(forged, sizeof forged, "%.*s\r\n", (int)strlen(hdrs) - 3, hdrs), 0);
+    req("GET", "/redfish/v1/AccountService", forged, NULL, &r);
+    assert_error(&r, 401, "NoValidSession");
+    tc_resp_cleanup(&r);
+    ck_assert_int_eq(rf_strlcpy(forged, hdrs, sizeof forged), 0);
+    forged[20] = forged[20] == 'A' ? 'B' : 'A';
+    req("GET", "/redfish/v1/AccountService", forged, NULL, &r);
+    assert_error(&r, 401, "NoValidSession");
+    tc_resp_cleanup(&r);
+    /* Idle past the timeout (the service's clock is moved on): the session is gone. */
+    clock_offset = 46;
+    auth_set_clock(app->auth, offset_clock, NULL);
+    req("GET", "/redfish/v1/AccountService", hdrs, NULL, &r);
+    assert_error(&r, 401, "NoValidSession");
+    tc_resp_cleanup(&r);
+    auth_set_clock(app->auth, NULL, NULL);
+}
+END_TEST
+
+START_TEST(test_audit_log)
+{
+    struct tc_resp r;
+    char path[600];
+    char line[1024];
+    int saw_failed = 0;
+    int saw_created = 0;
+    FILE *f;
+    cJSON *j;
+    const cJSON *j_m;
+    int n;
+
+    ck_assert_int_eq(status_of("GET", "/redfish/v1/AccountService", "", NULL), 401);
+    ck_assert_int_eq(tc_basic_auth_header("reader", "not-it-at-all", path, sizeof path), 0);
+    ck_assert_int_eq(status_of("GET", "/redfish/v1/AccountService", path, NULL), 401);
+    ck_assert_int_eq(status_of("POST", "/redfish/v1/AccountService/Accounts", admin_auth,
+                               "{\"UserName\": \"dave\", \"Password\": \"dave-pass-001\", "
+                               "\"RoleId\": \"ReadOnly\"}"),
+                     201);
+    ck_assert_int_eq(audit_record(app->audit, "job-owner", "198.51.100.7", "created job %d", 42),
+                     0);
+    json_req("GET", "/redfish/v1/Managers/rfjobd/LogServices/Audit/Entries", admin_auth, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    j = json_of(&r);
+    n = cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "Members"));
+    ck_assert_int_ge(n, 3);
+    j_m = cJSON_GetArrayItem(cJSON_GetObjectItemCaseSensitive(j, "Members"), n - 1);
+    ck_assert_int_eq(rf_strlcpy(path, str(j_m, "@odata.id"), sizeof path), 0);
+    cJSON_Delete(j);
+    tc_resp_cleanup(&r);
+    json_req("GET", path, admin_auth, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    j = json_of(&r);
+    ck_assert_str_eq(str(j, "Message"), "created job 42 (user job-owner, from 198.51.100.7)");
+    ck_assert_str_eq(str(j, "EntryType"), "Oem");
+    cJSON_Delete(j);
+    tc_resp_cleanup(&r);
+    /* The same records, in the append-only file. */
+    ck_assert_int_eq(rf_fmt(path, sizeof path, "%s/%s", cfg.data_dir, AUDIT_FILE), 0);
+    f = fopen(path, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f) != NULL) {
+        saw_failed |= strstr(line, "user=reader") != NULL && strstr(line, "login failed") != NULL;
+        saw_created |= strstr(line, "user=Administrator") != NULL
+                       && strstr(line, "created account dave") != NULL;
+        ck_assert_ptr_null(strstr(line, "not-it-at-all"));
+        ck_assert_ptr_null(strstr(line, "dave-pass-001"));
+    }
+    fclose(f);
+    ck_assert(saw_failed);
+    ck_assert(saw_created);
+}
+END_TEST
+
+START_TEST(test_security_headers)
+{
+    static const char *const paths[] = {"/redfish/v1/", "/redfish/v1/AccountService",
+                                        "/redfish/v1/Nope"};
+
+    for (size_t i = 0; i < sizeof paths / sizeof paths[0]; i++) {
+        for (int authed = 0; authed < 2; authed++) {
+            struct tc_resp r;
+            char h[128];
+
+            req("GET", paths[i], authed ? admin_auth : NULL, NULL, &r);
+            header_is(&r, "OData-Version", "4.0");
+            header_is(&r, "Strict-Transport-Security", "max-age=31536000");
+            header_is(&r, "X-Content-Type-Options", "nosniff");
+            header_is(&r, "X-Frame-Options", "DENY");
+            header_is(&r, "Cache-Control", "no-cache");
+            ck_assert_int_eq(tc_header(&r, "Content-Security-Policy", h, sizeof h), 0);
+            ck_assert_int_eq(tc_header_count(&r, "Set-Cookie"), 0);
+            if (r.status == 401) {
+                ck_assert_int_eq(tc_header(&r, "WWW-Authenticate", h, sizeof h), 0);
+            }
+            tc_resp_cleanup(&r);
+        }
+    }
+}
+END_TEST
+
+/* ---- TLS: reload and client certificates -------------------------------------------------- */
+
+static void
+copy_file(const char *from, const char *to)
+{
+    FILE *in = fopen(from, "rb");
+    FILE *out = fopen(to, "wb");
+    char buf[4096];
+    size_t n;
+
+    ck_assert_ptr_nonnull(in);
+    ck_assert_ptr_nonnull(out);
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0) {
+        ck_assert_uint_eq(fwrite(buf, 1, n, out), n);
+    }
+    fclose(in);
+    ck_assert_int_eq(fclose(out), 0);
+}
+
+START_TEST(test_certificate_reload)
+{
+    char other[300];
+    struct tcert_paths next;
+    struct tc_resp r;
+    FILE *f;
+
+    ck_assert_int_eq(rf_fmt(other, sizeof other, "%s/next", dir), 0);
+    ck_assert_int_eq(mkdir(other, 0700), 0);
+    ck_assert_int_eq(tcert_make(other, &next), 0);
+    copy_file(next.cert, certs.cert);
+    copy_file(next.key, certs.key);
+    ck_assert_int_eq(app_reload_tls(app), 0);
+    /* New connections get the new certificate; the service never stopped. */
+    ck_assert_int_eq(tc_request(HOST, app->port, next.ca, "GET", "/redfish/v1/", NULL, NULL, 0, &r),
+                     0);
+    ck_assert_int_eq(r.status, 200);
+    tc_resp_cleanup(&r);
+    ck_assert_int_eq(
+        tc_request(HOST, app->port, certs.ca, "GET", "/redfish/v1/", NULL, NULL, 0, &r), -2);
+    /* A broken file is refused and the current certificate stays. */
+    f = fopen(certs.cert, "w");
+    ck_assert_ptr_nonnull(f);
+    fputs("-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n", f);
+    fclose(f);
+    ck_assert_int_eq(app_reload_tls(app), -1);
+    copy_file(certs.client_cert, certs.cert); /* a certificate that does not match the key */
+    ck_assert_int_eq(app_reload_tls(app), -1);
+    ck_assert_int_eq(tc_request(HOST, app->port, next.ca, "GET", "/redfish/v1/", NULL, NULL, 0, &r),
+                     0);
+    ck_assert_int_eq(r.status, 200);
+    tc_resp_cleanup(&r);
+}
+END_TEST
+
+START_TEST(test_client_certificate)
+{
+    char other[300];
+    struct tcert_paths foreign;
+    struct tc_resp r;
+
+    /* The certificate's CN names an account: that account is logged in. */
+    add_account("client-test", "Operator", "client-pass-01");
+    ck_assert_int_eq(tc_request_cert(HOST, app->port, certs.ca, certs.client_cert, certs.client_key,
+                                     "GET", "/redfish/v1/AccountService", NULL, NULL, 0, &r),
+                     0);
+    ck_assert_int_eq(r.status, 200);
+    tc_resp_cleanup(&r);
+    ck_assert_int_eq(tc_request_cert(HOST, app->port, certs.ca, certs.client_cert, certs.client_key,
+                                     "PATCH", "/redfish/v1/SessionService",
+                                     "Content-Type: application/json\r\n",
+                                     "{\"SessionTimeout\": 60}", 22, &r),
+                     0);
+    ck_assert_int_eq(r.status, 403); /* an Operator's privileges, no more */
+    tc_resp_cleanup(&r);
+    /* Clients without a certificate still use passwords. */
+    req("GET", "/redfish/v1/AccountService", admin_auth, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    tc_resp_cleanup(&r);
+    /* A certificate from another CA is refused in the handshake... */
+    ck_assert_int_eq(rf_fmt(other, sizeof other, "%s/foreign", dir), 0);
+    ck_assert_int_eq(mkdir(other, 0700), 0);
+    ck_assert_int_eq(tcert_make(other, &foreign), 0);
+    ck_assert_int_lt(tc_request_cert(HOST, app->port, certs.ca, foreign.client_cert,
+                                     foreign.client_key, "GET", "/redfish/v1/AccountService", NULL,
+                                     NULL, 0, &r),
+                     0);
+    /* ...and one whose CN names no account (any longer) gets 401. */
+    ck_assert_int_eq(
+        status_of("DELETE", "/redfish/v1/AccountService/Accounts/client-test", admin_auth, NULL),
+        204);
+    ck_assert_int_eq(tc_request_cert(HOST, app->port, certs.ca, certs.client_cert, certs.client_key,
+                                     "GET", "/redfish/v1/AccountService", NULL, NULL, 0, &r),
+                     0);
+    ck_assert_int_eq(r.status, 401);
+    tc_resp_cleanup(&r);
+}
+END_TEST
+
 Suite *
 https_suite(void)
 {
@@ -621,6 +1377,9 @@ https_suite(void)
     TCase *tc = tcase_create("https");
     TCase *hostile_tc = tcase_create("hostile");
     TCase *lifecycle = tcase_create("lifecycle");
+    TCase *security = tcase_create("security");
+    TCase *matrix = tcase_create("matrix");
+    TCase *mtls = tcase_create("mtls");
 
     tcase_set_timeout(tc, 120);
     tcase_add_checked_fixture(tc, setup, teardown);
@@ -648,5 +1407,27 @@ https_suite(void)
     tcase_add_test(lifecycle, test_ipv6_listener);
     tcase_add_test(lifecycle, test_bad_certificate_fails_start);
     suite_add_tcase(s, lifecycle);
+
+    tcase_set_timeout(security, 240);
+    tcase_add_checked_fixture(security, setup, teardown);
+    tcase_add_test(security, test_accounts_lifecycle);
+    tcase_add_test(security, test_password_change_required);
+    tcase_add_test(security, test_lockout_over_https);
+    tcase_add_test(security, test_basic_timing_and_messages);
+    tcase_add_test(security, test_session_timeout_and_tokens);
+    tcase_add_test(security, test_audit_log);
+    tcase_add_test(security, test_security_headers);
+    suite_add_tcase(s, security);
+
+    tcase_set_timeout(matrix, 300);
+    tcase_add_checked_fixture(matrix, setup, teardown);
+    tcase_add_test(matrix, test_role_route_matrix);
+    suite_add_tcase(s, matrix);
+
+    tcase_set_timeout(mtls, 120);
+    tcase_add_checked_fixture(mtls, setup_mtls, teardown);
+    tcase_add_test(mtls, test_certificate_reload);
+    tcase_add_test(mtls, test_client_certificate);
+    suite_add_tcase(s, mtls);
     return s;
 }

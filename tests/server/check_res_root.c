@@ -3,18 +3,43 @@
 #include <string.h>
 
 #include "../suites.h"
+#include "../support/tmpdir.h"
 #include "app.h"
+#include "audit.h"
+#include "auth.h"
+#include "db.h"
 #include "res.h"
+#include "rf_buf.h"
 #include "rf_embedded.h"
 #include "router.h"
 
 static struct app app;
+static char dir[256];
 
 static void
 setup(void)
 {
+    struct auth_policy p = {1800, 64, 5, 300, 300, 1, 12, 128};
+    char err[256];
+    char data[300];
+
     memset(&app, 0, sizeof app);
     memcpy(app.uuid, "0b0a8e4c-1d2e-4f3a-9b8c-7d6e5f4a3b2c", APP_UUID_LEN);
+    ck_assert_int_eq(tdir_make(dir, sizeof dir), 0);
+    ck_assert_int_eq(rf_fmt(data, sizeof data, "%s/var", dir), 0);
+    ck_assert_int_eq(db_open(data, &app.db, err, sizeof err), DB_OK);
+    ck_assert_int_eq(audit_open(data, app.db, 100, &app.audit, err, sizeof err), 0);
+    app.auth = auth_new(app.db, &p, app.audit);
+    ck_assert_ptr_nonnull(app.auth);
+}
+
+static void
+teardown(void)
+{
+    auth_free(app.auth);
+    audit_close(app.audit);
+    db_close(app.db);
+    tdir_remove(dir);
 }
 
 /* Calls a handler for path through the route table, as an administrator. */
@@ -177,7 +202,7 @@ res_root_suite(void)
     TCase *tc = tcase_create("resources");
 
     tcase_set_timeout(tc, 10);
-    tcase_add_checked_fixture(tc, setup, NULL);
+    tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_service_root);
     tcase_add_test(tc, test_versions_and_odata);
     tcase_add_test(tc, test_metadata_lists_every_type_served);

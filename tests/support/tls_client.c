@@ -326,7 +326,7 @@ conn_close(struct tc_conn *c)
  */
 static int
 conn_open(const char *host, int port, const char *ca_file, int min_version, int max_version,
-          int legacy, struct tc_conn *c)
+          int legacy, const char *cert_file, const char *key_file, struct tc_conn *c)
 {
     struct tc_host h;
     X509_VERIFY_PARAM *vp;
@@ -354,6 +354,11 @@ conn_open(const char *host, int port, const char *ca_file, int min_version, int 
         goto tls_fail;
     }
     SSL_CTX_set_options(c->ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
+    if (cert_file != NULL
+        && (SSL_CTX_use_certificate_chain_file(c->ctx, cert_file) != 1
+            || SSL_CTX_use_PrivateKey_file(c->ctx, key_file, SSL_FILETYPE_PEM) != 1)) {
+        goto tls_fail;
+    }
     if (ca_file != NULL) {
         if (SSL_CTX_load_verify_locations(c->ctx, ca_file, NULL) != 1) {
             goto tls_fail;
@@ -878,9 +883,9 @@ conn_read_response(struct tc_conn *c, struct tc_buf *b, struct tc_parse *p)
     return p->framing == TC_FRAME_CLOSE ? 0 : -3;
 }
 
-int
-tc_request_raw(const char *host, int port, const char *ca_file, const void *req, size_t req_len,
-               struct tc_resp *out)
+static int
+request_raw(const char *host, int port, const char *ca_file, const char *cert_file,
+            const char *key_file, const void *req, size_t req_len, struct tc_resp *out)
 {
     struct tc_sigpipe sp;
     struct tc_conn c;
@@ -902,7 +907,7 @@ tc_request_raw(const char *host, int port, const char *ca_file, const void *req,
     p.head_req = req_len >= 5 && memcmp(req, "HEAD ", 5) == 0;
 
     sigpipe_block(&sp);
-    rc = conn_open(host, port, ca_file, 0, 0, 0, &c);
+    rc = conn_open(host, port, ca_file, 0, 0, 0, cert_file, key_file, &c);
     if (rc != 0) {
         sigpipe_restore(&sp);
         return rc;
@@ -932,6 +937,13 @@ tc_request_raw(const char *host, int port, const char *ca_file, const void *req,
     return rc;
 }
 
+int
+tc_request_raw(const char *host, int port, const char *ca_file, const void *req, size_t req_len,
+               struct tc_resp *out)
+{
+    return request_raw(host, port, ca_file, NULL, NULL, req, req_len, out);
+}
+
 /* Method: visible ASCII without separators; path: no controls or spaces. */
 static int
 valid_token(const char *s, int allow_high)
@@ -949,9 +961,10 @@ valid_token(const char *s, int allow_high)
     return 1;
 }
 
-int
-tc_request(const char *host, int port, const char *ca_file, const char *method, const char *path,
-           const char *headers, const void *body, size_t body_len, struct tc_resp *out)
+static int
+request(const char *host, int port, const char *ca_file, const char *cert_file,
+        const char *key_file, const char *method, const char *path, const char *headers,
+        const void *body, size_t body_len, struct tc_resp *out)
 {
     struct tc_host h;
     char hostport[sizeof(h.name) + 16];
@@ -1012,9 +1025,31 @@ tc_request(const char *host, int port, const char *ca_file, const char *method, 
     if (body_len > 0) {
         memcpy(req + head_len, body, body_len);
     }
-    rc = tc_request_raw(host, port, ca_file, req, head_len + body_len, out);
+    rc = request_raw(host, port, ca_file, cert_file, key_file, req, head_len + body_len, out);
     free(req);
     return rc;
+}
+
+int
+tc_request(const char *host, int port, const char *ca_file, const char *method, const char *path,
+           const char *headers, const void *body, size_t body_len, struct tc_resp *out)
+{
+    return request(host, port, ca_file, NULL, NULL, method, path, headers, body, body_len, out);
+}
+
+int
+tc_request_cert(const char *host, int port, const char *ca_file, const char *cert_file,
+                const char *key_file, const char *method, const char *path, const char *headers,
+                const void *body, size_t body_len, struct tc_resp *out)
+{
+    if (cert_file == NULL || key_file == NULL) {
+        if (out != NULL) {
+            memset(out, 0, sizeof(*out));
+        }
+        return -4;
+    }
+    return request(host, port, ca_file, cert_file, key_file, method, path, headers, body, body_len,
+                   out);
 }
 
 int
@@ -1165,7 +1200,7 @@ tc_handshake(const char *host, int port, const char *ca_file, int min_version, i
 
     copy_str(version_out, outsz, "");
     sigpipe_block(&sp);
-    rc = conn_open(host, port, ca_file, min_version, max_version, 1, &c);
+    rc = conn_open(host, port, ca_file, min_version, max_version, 1, NULL, NULL, &c);
     if (rc == 0) {
         copy_str(version_out, outsz, SSL_get_version(c.ssl));
         conn_close(&c);

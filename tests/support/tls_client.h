@@ -80,6 +80,19 @@ int tc_request(const char *host, int port, const char *ca_file, const char *meth
                struct tc_resp *out);
 
 /*
+ * tc_request_cert - tc_request() presenting a client certificate.
+ *
+ * cert_file is a PEM certificate chain (the client's certificate first) and
+ * key_file its PEM private key; both are required (-4 otherwise, without
+ * connecting).  A certificate or key that cannot be loaded, or a server that
+ * refuses the certificate during the handshake, gives -2.  Otherwise as
+ * tc_request().
+ */
+int tc_request_cert(const char *host, int port, const char *ca_file, const char *cert_file,
+                    const char *key_file, const char *method, const char *path, const char *headers,
+                    const void *body, size_t body_len, struct tc_resp *out);
+
+/*
  * tc_basic_auth_header - format an HTTP Basic credentials header line.
  *
  * Writes "Authorization: Basic <base64(user:pass)>\r\n" NUL-terminated into
