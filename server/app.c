@@ -123,6 +123,42 @@ bootstrap_admin(struct app *app, const char *password, char *err, size_t errsz)
     return 0;
 }
 
+static void
+store_log(void *arg, const char *line)
+{
+    (void)arg;
+    log_msg(LOG_LEVEL_ERROR, "%s", line);
+}
+
+/* Opens the job store (its own file, so its schema version is its own) and the job model. */
+static int
+open_jobs(struct app *app, char *err, size_t errsz)
+{
+    char path[4096];
+    struct job_service_opts opts;
+    enum job_err e;
+
+    if (rf_fmt(path, sizeof path, "%s/jobs.db", app->cfg.data_dir) != 0) {
+        (void)rf_fmt(err, errsz, "the data directory path is too long");
+        return -1;
+    }
+    store_set_log(store_log, NULL);
+    e = store_sqlite_open(path, &app->job_store);
+    if (e != JOB_OK) {
+        (void)rf_fmt(err, errsz, "cannot open the job store %s: %s", path, job_strerror(e));
+        return -1;
+    }
+    memset(&opts, 0, sizeof opts);
+    opts.store = app->job_store;
+    e = job_service_open(&opts, &app->jobs);
+    if (e != JOB_OK) {
+        (void)rf_fmt(err, errsz, "cannot load the jobs in %s: %s", path, job_strerror(e));
+        return -1;
+    }
+    log_msg(LOG_LEVEL_INFO, "job store: %zu jobs loaded", job_service_count(app->jobs));
+    return 0;
+}
+
 int
 app_start(const struct config *cfg, const char *admin_password, struct app **out, char *err,
           size_t errsz)
@@ -149,8 +185,8 @@ app_start(const struct config *cfg, const char *admin_password, struct app **out
     log_set_level(cfg->log_level);
     if (db_open(cfg->data_dir, &app->db, err, errsz) != DB_OK
         || audit_open(cfg->data_dir, app->db, cfg->audit_max_records, &app->audit, err, errsz) != 0
-        || load_uuid(app, err, errsz) != 0
-        || bootstrap_admin(app, admin_password, err, errsz) != 0) {
+        || load_uuid(app, err, errsz) != 0 || bootstrap_admin(app, admin_password, err, errsz) != 0
+        || open_jobs(app, err, errsz) != 0) {
         goto fail;
     }
     policy.session_timeout = cfg->session_timeout;
@@ -203,6 +239,8 @@ app_start(const struct config *cfg, const char *admin_password, struct app **out
     return 0;
 fail:
     free(opts);
+    job_service_close(app->jobs);
+    store_close(app->job_store);
     tls_free(app->tls);
     auth_free(app->auth);
     audit_close(app->audit);
@@ -222,6 +260,8 @@ app_stop(struct app *app)
         mg_stop(app->mg);
         mg_exit_library();
     }
+    job_service_close(app->jobs);
+    store_close(app->job_store);
     tls_free(app->tls);
     auth_free(app->auth);
     audit_close(app->audit);

@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "job_service.h"
+
 #include "config.h"
 
 struct mg_context;
@@ -23,8 +25,10 @@ struct app {
     struct db *db;
     struct audit *audit;
     struct auth *auth;
-    char uuid[APP_UUID_LEN]; /* service UUID, kept in the database across restarts */
-    int port;                /* the first bound port */
+    struct store *job_store;  /* <data-dir>/jobs.db */
+    struct job_service *jobs; /* the job model, over job_store */
+    char uuid[APP_UUID_LEN];  /* service UUID, kept in the database across restarts */
+    int port;                 /* the first bound port */
     time_t started;
     char generated_password[64]; /* set once, when the first start generated the password */
 };

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 #include <openssl/ssl.h>
@@ -584,10 +585,25 @@ START_TEST(test_restart_keeps_state)
     char uuid[APP_UUID_LEN];
     struct tc_resp r;
 
+    struct job tmpl;
+    struct job j;
+    char jobs_db[600];
+
+    /* The job model runs in the server, over its own file beside the service database. */
+    ck_assert_int_eq(rf_fmt(jobs_db, sizeof jobs_db, "%s/jobs.db", cfg.data_dir), 0);
+    ck_assert_int_eq(access(jobs_db, F_OK), 0);
+    job_init(&tmpl, &job_class_provisioning);
+    job_init(&j, &job_class_concrete);
+    ck_assert_int_eq(job_set_str(&tmpl.name, "kept across restarts"), JOB_OK);
+    ck_assert_int_eq(job_service_create(app->jobs, &tmpl, &j, NULL), JOB_OK);
     memcpy(uuid, app->uuid, sizeof uuid);
     app_stop(app);
     app = NULL;
     start(NULL);
+    ck_assert_int_eq(job_service_get(app->jobs, j.id, &j), JOB_OK);
+    ck_assert_str_eq(j.name, "kept across restarts");
+    job_cleanup(&j);
+    job_cleanup(&tmpl);
     /* Same UUID, same accounts, and no new password was generated. */
     ck_assert_str_eq(app->uuid, uuid);
     ck_assert_str_eq(app->generated_password, "");
