@@ -1044,6 +1044,20 @@ abort_change(struct entry *e, struct job *undo)
     free(undo);
 }
 
+/* Ends a change begun with begin_change: commits it, or puts the backup back when err is set.
+ * Releases the lock. */
+static enum job_err
+end_change(struct job_service *svc, struct entry *e, struct job *undo, enum job_err err,
+           struct job *out)
+{
+    if (err == JOB_OK)
+        err = commit_entry(svc, e, undo, JOB_CHANGE_UPDATED, e->job.job_state, out);
+    else
+        abort_change(e, undo);
+    pthread_mutex_unlock(&svc->lock);
+    return err;
+}
+
 static enum job_change
 change_kind(uint16_t old_state, uint16_t new_state)
 {
@@ -1336,14 +1350,7 @@ job_service_set(struct job_service *svc, uint64_t id, enum job_prop_id prop,
         err = JOB_EREADONLY;
     else
         err = job_set(&e->job, prop, value);
-    if (err != JOB_OK) {
-        abort_change(e, undo);
-        pthread_mutex_unlock(&svc->lock);
-        return err;
-    }
-    err = commit_entry(svc, e, undo, JOB_CHANGE_UPDATED, e->job.job_state, out);
-    pthread_mutex_unlock(&svc->lock);
-    return err;
+    return end_change(svc, e, undo, err, out);
 }
 
 enum job_err
@@ -1373,14 +1380,7 @@ job_service_update(struct job_service *svc, uint64_t id, job_update_fn fn, void 
         if (err != JOB_OK && bad != NULL)
             *bad = badp;
     }
-    if (err != JOB_OK) {
-        abort_change(e, undo);
-        pthread_mutex_unlock(&svc->lock);
-        return err;
-    }
-    err = commit_entry(svc, e, undo, JOB_CHANGE_UPDATED, e->job.job_state, out);
-    pthread_mutex_unlock(&svc->lock);
-    return err;
+    return end_change(svc, e, undo, err, out);
 }
 
 enum job_err
