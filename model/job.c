@@ -401,6 +401,7 @@ job_cleanup(struct job *job)
     free(job->document);
     free(job->parameters);
     cim_strv_cleanup(&job->created_resources);
+    cim_strv_cleanup(&job->sched.intervals);
     job_init(job, cls);
 }
 
@@ -457,6 +458,7 @@ job_copy(struct job *dst, const struct job *src)
     dst->document = NULL;
     dst->parameters = NULL;
     memset(&dst->created_resources, 0, sizeof dst->created_resources);
+    memset(&dst->sched.intervals, 0, sizeof dst->sched.intervals);
 
     for (size_t i = 0; i < JOB_P_COUNT; i++) {
         enum job_prop_id id = (enum job_prop_id)i;
@@ -479,7 +481,8 @@ job_copy(struct job *dst, const struct job *src)
         || job_set_str(&dst->payload, src->payload) != JOB_OK
         || job_set_str(&dst->document, src->document) != JOB_OK
         || job_set_str(&dst->parameters, src->parameters) != JOB_OK
-        || cim_strv_copy(&dst->created_resources, &src->created_resources) != JOB_OK)
+        || cim_strv_copy(&dst->created_resources, &src->created_resources) != JOB_OK
+        || cim_strv_copy(&dst->sched.intervals, &src->sched.intervals) != JOB_OK)
         goto fail;
     return JOB_OK;
 fail:

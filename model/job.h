@@ -226,6 +226,23 @@ struct job_msgs {
 
 #define JOB_OPSTATUS_MAX 4
 
+/*
+ * The parts of a Redfish Schedule that the CIM Run* properties cannot hold. The CIM properties
+ * stay the truth for what they can say (JobRunTimes, RunMonth, RunDay, RunDayOfWeek,
+ * RunStartInterval, LocalOrUtcTime, UntilTime, ScheduledStartTime); job_schedule.h keeps the two
+ * views consistent.
+ */
+struct job_sched {
+    uint64_t recurrence_us;    /* RecurrenceInterval; 0 = none */
+    uint64_t lifetime_us;      /* Lifetime; 0 = none */
+    uint32_t days_of_month;    /* EnabledDaysOfMonth: bit d (1..31); 0 = every day */
+    uint16_t months;           /* EnabledMonthsOfYear: bit m (0 = January); 0 = every month */
+    uint8_t days_of_week;      /* EnabledDaysOfWeek: bit d (0 = Sunday); 0 = every day */
+    uint8_t enabled;           /* nonzero when the job has a schedule at all */
+    uint32_t runs;             /* occurrences started so far */
+    struct cim_strv intervals; /* EnabledIntervals, as ISO 8601 "start/end" texts */
+};
+
 struct job {
     uint64_t id; /* the service's number for the job; the LocalID of InstanceID */
     const struct job_class *cls;
@@ -287,6 +304,7 @@ struct job {
     char *document;               /* the job document's id, for document-based jobs */
     char *parameters;             /* opaque to the model: the submitted parameters */
     struct cim_strv created_resources;
+    struct job_sched sched; /* what Redfish's Schedule says beyond the CIM Run* properties */
 };
 
 /* A property value, as job_get returns it (pointers borrowed from the job) and job_set takes it. */

@@ -21,6 +21,8 @@ enum {
     TAG_DOCUMENT,
     TAG_PARAMETERS,
     TAG_CREATED_RESOURCES,
+    TAG_SCHED, /* enabled, recurrence, lifetime, days of month, months, days of week, runs */
+    TAG_SCHED_INTERVALS,
 };
 
 #define MAX_ITEMS 65536u /* elements of one array or list */
@@ -235,6 +237,20 @@ job_encode(const struct job *job, struct cim_buf *out)
         err = put_u8(out, TAG_CREATED_RESOURCES);
         if (err == JOB_OK)
             err = put_strv(out, &job->created_resources);
+    }
+    if (err == JOB_OK && job->sched.enabled) {
+        const uint64_t f[] = {job->sched.enabled,     job->sched.recurrence_us,
+                              job->sched.lifetime_us, job->sched.days_of_month,
+                              job->sched.months,      job->sched.days_of_week,
+                              job->sched.runs};
+        err = put_u8(out, TAG_SCHED);
+        for (size_t i = 0; i < sizeof f / sizeof f[0] && err == JOB_OK; i++)
+            err = put_varint(out, f[i]);
+    }
+    if (err == JOB_OK && job->sched.intervals.n > 0) {
+        err = put_u8(out, TAG_SCHED_INTERVALS);
+        if (err == JOB_OK)
+            err = put_strv(out, &job->sched.intervals);
     }
     if (err != JOB_OK)
         out->len = start;
@@ -496,6 +512,25 @@ decode_ext(struct rd *r, struct job *job, unsigned tag)
         return get_str(r, &job->parameters);
     case TAG_CREATED_RESOURCES:
         return get_strv(r, &job->created_resources);
+    case TAG_SCHED_INTERVALS:
+        return get_strv(r, &job->sched.intervals);
+    case TAG_SCHED: {
+        uint64_t f[7];
+        for (size_t i = 0; i < 7; i++)
+            if (get_varint(r, &f[i]) != 0)
+                return JOB_EINVAL;
+        if (f[0] > 1 || f[3] > 0xFFFFFFFEu || (f[3] & 1) || f[4] > 0xFFF || f[5] > 0x7F
+            || f[6] > UINT32_MAX)
+            return JOB_EINVAL;
+        job->sched.enabled = (uint8_t)f[0];
+        job->sched.recurrence_us = f[1];
+        job->sched.lifetime_us = f[2];
+        job->sched.days_of_month = (uint32_t)f[3];
+        job->sched.months = (uint16_t)f[4];
+        job->sched.days_of_week = (uint8_t)f[5];
+        job->sched.runs = (uint32_t)f[6];
+        return JOB_OK;
+    }
     default:
         break;
     }

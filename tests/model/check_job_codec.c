@@ -55,6 +55,15 @@ make_full(struct job *job, const struct job_class *cls)
     job->error = cim_error_dup(&e);
     ck_assert_ptr_nonnull(job->error);
     cim_error_cleanup(&e);
+    job->sched.enabled = 1;
+    job->sched.recurrence_us = 86400000000u;
+    job->sched.days_of_week = 0x3E;
+    job->sched.days_of_month = 1u << 15;
+    job->sched.months = 0xFFF;
+    job->sched.runs = 3;
+    ck_assert_int_eq(
+        cim_strv_push(&job->sched.intervals, "2026-11-21T00:00:00+00:00/2027-01-01T00:00:00+00:00"),
+        JOB_OK);
     if (job_class_has(cls, JOB_P_ADDITIONAL_IDENTIFIER))
         ck_assert_int_eq(job_set_str(&job->additional_identifier, "vm-17"), JOB_OK);
     ck_assert_int_eq(job_validate(job, NULL), JOB_OK);
@@ -94,6 +103,10 @@ START_TEST(test_round_trip)
     ck_assert_str_eq(b.payload, a.payload);
     ck_assert_uint_eq(b.max_exec_us, 3600000000u);
     ck_assert_uint_eq(b.kind, JOB_KIND_DOCUMENT);
+    ck_assert_uint_eq(b.sched.recurrence_us, 86400000000u);
+    ck_assert_uint_eq(b.sched.days_of_week, 0x3E);
+    ck_assert_uint_eq(b.sched.runs, 3);
+    ck_assert_str_eq(b.sched.intervals.v[0], a.sched.intervals.v[0]);
     ck_assert_uint_eq(b.null_mask & (UINT64_C(1) << JOB_P_RUN_MONTH), 0);
     ck_assert_uint_ne(b.null_mask & (UINT64_C(1) << JOB_P_ERROR_CODE), 0); /* stays NULL */
     job_cleanup(&a);
