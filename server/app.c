@@ -10,6 +10,7 @@
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
+#include "job_runner.h"
 #include "log.h"
 #include "rf_buf.h"
 #include "router.h"
@@ -150,12 +151,23 @@ open_jobs(struct app *app, char *err, size_t errsz)
     }
     memset(&opts, 0, sizeof opts);
     opts.store = app->job_store;
+    opts.max_jobs = RF_JOBS_MAX;
     e = job_service_open(&opts, &app->jobs);
     if (e != JOB_OK) {
         (void)rf_fmt(err, errsz, "cannot load the jobs in %s: %s", path, job_strerror(e));
         return -1;
     }
     log_msg(LOG_LEVEL_INFO, "job store: %zu jobs loaded", job_service_count(app->jobs));
+    {
+        char v[8] = "";
+        app->jobs_enabled = db_meta_get(app->db, "jobservice.enabled", v, sizeof v) != 0
+                            || strcmp(v, "0") != 0;
+    }
+    app->runner = job_runner_start(app);
+    if (app->runner == NULL) {
+        (void)rf_fmt(err, errsz, "cannot start the job runner");
+        return -1;
+    }
     return 0;
 }
 
@@ -239,6 +251,7 @@ app_start(const struct config *cfg, const char *admin_password, struct app **out
     return 0;
 fail:
     free(opts);
+    job_runner_stop(app->runner);
     job_service_close(app->jobs);
     store_close(app->job_store);
     tls_free(app->tls);
@@ -260,6 +273,7 @@ app_stop(struct app *app)
         mg_stop(app->mg);
         mg_exit_library();
     }
+    job_runner_stop(app->runner);
     job_service_close(app->jobs);
     store_close(app->job_store);
     tls_free(app->tls);

@@ -18,6 +18,11 @@ struct audit;
 
 #define APP_UUID_LEN 37
 
+/* The most jobs the service holds (JobService.ServiceCapabilities.MaxJobs). */
+#define RF_JOBS_MAX 1000000
+
+struct job_runner;
+
 struct app {
     struct config cfg;
     struct tls *tls;
@@ -27,6 +32,8 @@ struct app {
     struct auth *auth;
     struct store *job_store;  /* <data-dir>/jobs.db */
     struct job_service *jobs; /* the job model, over job_store */
+    struct job_runner *runner; /* performs user-specified jobs */
+    int jobs_enabled;          /* JobService.ServiceEnabled (atomic) */
     char uuid[APP_UUID_LEN];  /* service UUID, kept in the database across restarts */
     int port;                 /* the first bound port */
     time_t started;

@@ -51,6 +51,21 @@ void res_manager_audit_service(struct rf_req *req, struct rf_resp *resp);
 void res_manager_audit_entries(struct rf_req *req, struct rf_resp *resp);
 void res_manager_audit_entry(struct rf_req *req, struct rf_resp *resp);
 
+/* res_jobs.c: JobService and Jobs */
+void res_jobservice_get(struct rf_req *req, struct rf_resp *resp);
+void res_jobservice_patch(struct rf_req *req, struct rf_resp *resp);
+void res_jobservice_cancel_all(struct rf_req *req, struct rf_resp *resp);
+void res_jobs_collection(struct rf_req *req, struct rf_resp *resp);
+void res_jobs_create(struct rf_req *req, struct rf_resp *resp);
+void res_jobs_get(struct rf_req *req, struct rf_resp *resp);
+void res_jobs_patch(struct rf_req *req, struct rf_resp *resp);
+void res_jobs_delete(struct rf_req *req, struct rf_resp *resp);
+void res_jobs_action(struct rf_req *req, struct rf_resp *resp);
+void res_jobs_oem_action(struct rf_req *req, struct rf_resp *resp);
+void res_jobs_action_info(struct rf_req *req, struct rf_resp *resp);
+/* Whether JobService.ServiceEnabled is true: when false, no new job starts. */
+int res_jobs_enabled(struct app *app);
+
 #define RF_MANAGER_ID "rfjobd"
 #define RF_MANAGER_URI "/redfish/v1/Managers/rfjobd"
 #define RF_ACCOUNTS_URI "/redfish/v1/AccountService/Accounts"

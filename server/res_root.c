@@ -55,6 +55,7 @@ static const struct {
     const char *uri;
 } root_children[] = {
     {"AccountService", "/redfish/v1/AccountService"},
+    {"JobService", "/redfish/v1/JobService"},
     {"JsonSchemas", "/redfish/v1/JsonSchemas"},
     {"Managers", "/redfish/v1/Managers"},
     {"Registries", "/redfish/v1/Registries"},

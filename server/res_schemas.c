@@ -40,6 +40,12 @@ static const struct schema_entry {
     {"LogService", "LogService.v1_9_0", "LogService", NULL},
     {"LogEntryCollection", "LogEntryCollection", "LogEntryCollection", NULL},
     {"LogEntry", "LogEntry.v1_21_0", "LogEntry", NULL},
+    {"JobService", "JobService.v1_1_0", "JobService", NULL},
+    {"JobCollection", "JobCollection", "JobCollection", NULL},
+    {"Job", "Job.v1_3_0", "Job", NULL},
+    {"ActionInfo", "ActionInfo.v1_5_0", "ActionInfo", NULL},
+    {"Schedule", "Schedule.v1_2_5", "Schedule", NULL},
+    {"Message", "Message.v1_3_0", "Message", NULL},
     {"RfjobdJob", "RfjobdJob.v1_0_0", "Job", "RfjobdJob.v1_0_0.json"},
 };
 

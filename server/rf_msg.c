@@ -26,6 +26,52 @@ static const struct rf_base_msg base_msgs[] = {
 
 _Static_assert(sizeof base_msgs / sizeof base_msgs[0] == RF_MSG__COUNT, "message table");
 
+static const struct rf_base_msg oem_msgs[] = {
+#define RF_OEM_MSG(ident, key, sev, nargs, text, resolution) {key, sev, nargs, text, resolution},
+#include "rf_oem_msgs.def"
+#undef RF_OEM_MSG
+};
+
+_Static_assert(sizeof oem_msgs / sizeof oem_msgs[0] == RF_OEM__COUNT, "OEM message table");
+
+static const char *
+sev_name(enum rf_sev sev)
+{
+    switch (sev) {
+    case RF_SEV_OK:
+        return "OK";
+    case RF_SEV_WARNING:
+        return "Warning";
+    case RF_SEV_CRITICAL:
+        return "Critical";
+    }
+    return "Critical";
+}
+
+const char *
+rf_oem_key(enum rf_oem_id id)
+{
+    return oem_msgs[id].key;
+}
+
+int
+rf_oem_nargs(enum rf_oem_id id)
+{
+    return oem_msgs[id].nargs;
+}
+
+const char *
+rf_oem_severity(enum rf_oem_id id)
+{
+    return sev_name(oem_msgs[id].sev);
+}
+
+const char *
+rf_oem_text(enum rf_oem_id id)
+{
+    return oem_msgs[id].text;
+}
+
 const char *
 rf_msg_key(enum rf_msg_id id)
 {
@@ -71,23 +117,23 @@ expand(const char *text, const char *const *args, size_t nargs, struct rf_buf *o
     return 0;
 }
 
-cJSON *
-rf_msg_new(enum rf_msg_id id, const char *related, const char *const *args, size_t nargs)
+static cJSON *
+build(const char *prefix, const struct rf_base_msg *m, const char *related,
+      const char *const *args, size_t nargs)
 {
-    const struct rf_base_msg *m = &base_msgs[id];
     char msgid[96];
     struct rf_buf text;
     cJSON *j_msg = cJSON_CreateObject();
     cJSON *j_args;
 
     rf_buf_init(&text, MSG_TEXT_MAX);
-    if (j_msg == NULL || rf_fmt(msgid, sizeof msgid, "%s.%s", RF_BASE_PREFIX, m->key) != 0
+    if (j_msg == NULL || rf_fmt(msgid, sizeof msgid, "%s.%s", prefix, m->key) != 0
         || expand(m->text, args, nargs, &text) != 0
         || cJSON_AddStringToObject(j_msg, "@odata.type", MSG_TYPE) == NULL
         || cJSON_AddStringToObject(j_msg, "MessageId", msgid) == NULL
         || cJSON_AddStringToObject(j_msg, "Message", text.data ? text.data : "") == NULL
         || (j_args = cJSON_AddArrayToObject(j_msg, "MessageArgs")) == NULL
-        || cJSON_AddStringToObject(j_msg, "MessageSeverity", rf_msg_severity(id)) == NULL
+        || cJSON_AddStringToObject(j_msg, "MessageSeverity", sev_name(m->sev)) == NULL
         || cJSON_AddStringToObject(j_msg, "Resolution", m->resolution) == NULL) {
         goto fail;
     }
@@ -114,6 +160,18 @@ fail:
     rf_buf_cleanup(&text);
     cJSON_Delete(j_msg);
     return NULL;
+}
+
+cJSON *
+rf_msg_new(enum rf_msg_id id, const char *related, const char *const *args, size_t nargs)
+{
+    return build(RF_BASE_PREFIX, &base_msgs[id], related, args, nargs);
+}
+
+cJSON *
+rf_oem_msg_new(enum rf_oem_id id, const char *related, const char *const *args, size_t nargs)
+{
+    return build(RF_OEM_PREFIX, &oem_msgs[id], related, args, nargs);
 }
 
 cJSON *
@@ -191,6 +249,35 @@ rf_resp_error(struct rf_resp *resp, int status, enum rf_msg_id id, const char *r
         j_msgs = NULL;
     }
     if (j_msgs == NULL) {
+        cJSON_Delete(resp->j_body);
+        resp->j_body = NULL;
+        resp->status = status;
+        return;
+    }
+    rf_resp_errors(resp, status, j_msgs);
+}
+
+void
+rf_resp_oem_error(struct rf_resp *resp, int status, enum rf_oem_id id, const char *related, ...)
+{
+    const char *args[MSG_ARGS_MAX] = {NULL};
+    size_t n = (size_t)oem_msgs[id].nargs;
+    cJSON *j_msgs = cJSON_CreateArray();
+    cJSON *j_msg;
+    va_list ap;
+
+    if (n > MSG_ARGS_MAX) {
+        n = MSG_ARGS_MAX;
+    }
+    va_start(ap, related);
+    for (size_t i = 0; i < n; i++) {
+        args[i] = va_arg(ap, const char *);
+    }
+    va_end(ap);
+    j_msg = rf_oem_msg_new(id, related, args, n);
+    if (j_msgs == NULL || j_msg == NULL || !cJSON_AddItemToArray(j_msgs, j_msg)) {
+        cJSON_Delete(j_msg);
+        cJSON_Delete(j_msgs);
         cJSON_Delete(resp->j_body);
         resp->j_body = NULL;
         resp->status = status;

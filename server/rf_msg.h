@@ -17,6 +17,16 @@ enum rf_msg_id {
     RF_MSG__COUNT
 };
 
+/* The OEM registry Rfjobd.1.0 (rf_oem_msgs.def, held against redfish-schema/ by a test). */
+#define RF_OEM_PREFIX "Rfjobd.1.0"
+
+enum rf_oem_id {
+#define RF_OEM_MSG(ident, key, sev, nargs, text, resolution) RF_OEM_##ident,
+#include "rf_oem_msgs.def"
+#undef RF_OEM_MSG
+    RF_OEM__COUNT
+};
+
 struct rf_resp;
 
 /* The registry key of a message ("MalformedJSON"). */
@@ -53,5 +63,25 @@ void rf_resp_error(struct rf_resp *resp, int status, enum rf_msg_id id, const ch
 
 /* Makes resp an error response with the given status and message array (taken over). */
 void rf_resp_errors(struct rf_resp *resp, int status, cJSON *j_messages);
+
+/* The registry key of an OEM message ("InvalidStateTransition"). */
+const char *rf_oem_key(enum rf_oem_id id);
+
+/* The number of arguments an OEM message takes. */
+int rf_oem_nargs(enum rf_oem_id id);
+
+/* The severity name of an OEM message. */
+const char *rf_oem_severity(enum rf_oem_id id);
+
+/* The message text of an OEM message, with %1..%n unexpanded. */
+const char *rf_oem_text(enum rf_oem_id id);
+
+/* As rf_msg_new, for an OEM message: MessageId "Rfjobd.1.0.<Key>". */
+cJSON *rf_oem_msg_new(enum rf_oem_id id, const char *related, const char *const *args,
+                      size_t nargs);
+
+/* As rf_resp_error, with an OEM message. */
+void rf_resp_oem_error(struct rf_resp *resp, int status, enum rf_oem_id id, const char *related,
+                       ...);
 
 #endif

@@ -14,6 +14,7 @@
     RF_NEED_ANY3(RF_PRIV_CONFIGURE_MANAGER, RF_PRIV_CONFIGURE_USERS, RF_PRIV_CONFIGURE_SELF)
 #define ACCOUNT_WRITE RF_NEED_ANY2(RF_PRIV_CONFIGURE_USERS, RF_PRIV_CONFIGURE_SELF)
 #define OWN (RF_ROUTE_SELF | RF_ROUTE_PWCHANGE)
+#define JOB_QUERIES (RF_Q_TOP | RF_Q_SKIP | RF_Q_FILTER | RF_Q_SELECT | RF_Q_EXPAND)
 
 const struct rf_route rf_routes[] = {
     {RF_GET, "/redfish", RF_NOAUTH, res_root_versions, 0, 0},
@@ -48,6 +49,22 @@ const struct rf_route rf_routes[] = {
     {RF_DELETE, "/redfish/v1/AccountService/Accounts/{}", USERS, res_accounts_delete, 0, 0},
     {RF_GET, "/redfish/v1/AccountService/Roles", LOGIN, res_roles_collection, 0, 0},
     {RF_GET, "/redfish/v1/AccountService/Roles/{}", LOGIN, res_roles_get, 0, 0},
+
+    {RF_GET, "/redfish/v1/JobService", LOGIN, res_jobservice_get, 0, 0},
+    {RF_PATCH, "/redfish/v1/JobService", MANAGER, res_jobservice_patch, 0, 0},
+    {RF_POST, "/redfish/v1/JobService/Actions/JobService.CancelAllJobs", MANAGER,
+     res_jobservice_cancel_all, 0, 0},
+    {RF_GET, "/redfish/v1/JobService/Jobs", LOGIN, res_jobs_collection, JOB_QUERIES, 0},
+    {RF_POST, "/redfish/v1/JobService/Jobs", MANAGER, res_jobs_create, 0, 0},
+    {RF_POST, "/redfish/v1/JobService/Jobs/Members", MANAGER, res_jobs_create, 0, 0},
+    {RF_GET, "/redfish/v1/JobService/Jobs/{}", LOGIN, res_jobs_get, RF_Q_SELECT | RF_Q_EXCERPT,
+     0},
+    {RF_PATCH, "/redfish/v1/JobService/Jobs/{}", MANAGER, res_jobs_patch, 0, 0},
+    {RF_DELETE, "/redfish/v1/JobService/Jobs/{}", MANAGER, res_jobs_delete, 0, 0},
+    {RF_GET, "/redfish/v1/JobService/Jobs/{}/{}", LOGIN, res_jobs_action_info, 0, 0},
+    {RF_POST, "/redfish/v1/JobService/Jobs/{}/Actions/{}", MANAGER, res_jobs_action, 0, 0},
+    {RF_POST, "/redfish/v1/JobService/Jobs/{}/Actions/Oem/{}", MANAGER, res_jobs_oem_action, 0,
+     0},
 
     {RF_GET, "/redfish/v1/Managers", LOGIN, res_manager_collection, 0, 0},
     {RF_GET, "/redfish/v1/Managers/{}", LOGIN, res_manager_get, 0, 0},
