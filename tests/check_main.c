@@ -26,6 +26,7 @@ static const struct {
     {"auth", auth_suite},
     {"res_root", res_root_suite},
     {"privileges", privileges_suite},
+    {"rf_query", rf_query_suite},
     {"https", https_suite},
 };
 

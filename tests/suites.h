@@ -21,6 +21,7 @@ Suite *db_suite(void);
 Suite *auth_suite(void);
 Suite *res_root_suite(void);
 Suite *privileges_suite(void);
+Suite *rf_query_suite(void);
 Suite *https_suite(void);
 
 #endif
