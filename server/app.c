@@ -160,8 +160,8 @@ open_jobs(struct app *app, char *err, size_t errsz)
     log_msg(LOG_LEVEL_INFO, "job store: %zu jobs loaded", job_service_count(app->jobs));
     {
         char v[8] = "";
-        app->jobs_enabled = db_meta_get(app->db, "jobservice.enabled", v, sizeof v) != 0
-                            || strcmp(v, "0") != 0;
+        app->jobs_enabled =
+            db_meta_get(app->db, "jobservice.enabled", v, sizeof v) != 0 || strcmp(v, "0") != 0;
     }
     app->runner = job_runner_start(app);
     if (app->runner == NULL) {

@@ -30,12 +30,12 @@ struct app {
     struct db *db;
     struct audit *audit;
     struct auth *auth;
-    struct store *job_store;  /* <data-dir>/jobs.db */
-    struct job_service *jobs; /* the job model, over job_store */
+    struct store *job_store;   /* <data-dir>/jobs.db */
+    struct job_service *jobs;  /* the job model, over job_store */
     struct job_runner *runner; /* performs user-specified jobs */
     int jobs_enabled;          /* JobService.ServiceEnabled (atomic) */
-    char uuid[APP_UUID_LEN];  /* service UUID, kept in the database across restarts */
-    int port;                 /* the first bound port */
+    char uuid[APP_UUID_LEN];   /* service UUID, kept in the database across restarts */
+    int port;                  /* the first bound port */
     time_t started;
     char generated_password[64]; /* set once, when the first start generated the password */
 };

@@ -124,7 +124,8 @@ oem_error(enum rf_oem_id id, const char *const *args, size_t nargs, uint16_t sev
     if (cim_error_set_str(&e->owning_entity, "Rfjobd") != JOB_OK
         || cim_error_set_str(&e->message_id, rf_oem_key(id)) != JOB_OK
         || cim_error_set_str(&e->message, text.data != NULL ? text.data : "") != JOB_OK
-        || (e->error_type == 1 && cim_error_set_str(&e->other_error_type, "Request outcome") != JOB_OK))
+        || (e->error_type == 1
+            && cim_error_set_str(&e->other_error_type, "Request outcome") != JOB_OK))
         goto out;
     for (size_t i = 0; i < nargs; i++)
         if (cim_strv_push(&e->message_arguments, args[i]) != JOB_OK)
@@ -138,9 +139,9 @@ out:
 }
 
 struct outcome {
-    struct cim_error first;         /* PayloadCompleted or PayloadFailed */
-    const cJSON *j_info;            /* the response's messages */
-    const char *created;            /* Location of a created resource, or NULL */
+    struct cim_error first; /* PayloadCompleted or PayloadFailed */
+    const cJSON *j_info;    /* the response's messages */
+    const char *created;    /* Location of a created resource, or NULL */
 };
 
 static enum job_err
@@ -354,8 +355,7 @@ job_runner_run_due(struct app *app)
                 if (job_service_report(app->jobs, job->id, &rep, NULL) == JOB_OK) {
                     rep.ev = JOB_EV_COMPLETED;
                     if (job_service_report(app->jobs, job->id, &rep, NULL) != JOB_OK)
-                        log_msg(LOG_LEVEL_ERROR, "job %" PRIu64 ": cannot complete it",
-                                job->id);
+                        log_msg(LOG_LEVEL_ERROR, "job %" PRIu64 ": cannot complete it", job->id);
                 }
                 continue;
             }
@@ -389,8 +389,8 @@ runner_main(void *arg)
         ran = job_runner_run_due(r->app);
         /* When the next scheduled run is due. */
         c.now = job_service_now(r->app->jobs);
-        if (job_service_page(r->app->jobs, 0, 0, is_waiting, &c, &page) == JOB_OK
-            && c.earliest != 0 && c.earliest - c.now < wait_us)
+        if (job_service_page(r->app->jobs, 0, 0, is_waiting, &c, &page) == JOB_OK && c.earliest != 0
+            && c.earliest - c.now < wait_us)
             wait_us = c.earliest > c.now ? c.earliest - c.now : 0;
         job_page_cleanup(&page);
         pthread_mutex_lock(&r->lock);

@@ -403,8 +403,7 @@ map_cim_error_message(const struct cim_error *e)
                != 0
         || add_str_or_null(j_r, "OtherErrorSourceFormat", e->other_error_source_format) != 0
         || cJSON_AddNumberToObject(j_r, "CIMStatusCode", (double)e->cim_status_code) == NULL
-        || add_str_or_null(j_r, "CIMStatusCodeName",
-                           cim_error_status_code_name(e->cim_status_code))
+        || add_str_or_null(j_r, "CIMStatusCodeName", cim_error_status_code_name(e->cim_status_code))
                != 0
         || add_str_or_null(j_r, "CIMStatusCodeDescription", e->cim_status_code_description) != 0)
         goto fail;
@@ -452,7 +451,8 @@ add_actions(cJSON *j, const struct job *job)
     if (((a & MAP_ACT_CANCEL) && add_action(j_actions, "#Job.Cancel", "Job.Cancel", job->id, NULL))
         || ((a & MAP_ACT_SUSPEND)
             && add_action(j_actions, "#Job.Suspend", "Job.Suspend", job->id, NULL))
-        || ((a & MAP_ACT_RESUME) && add_action(j_actions, "#Job.Resume", "Job.Resume", job->id, NULL))
+        || ((a & MAP_ACT_RESUME)
+            && add_action(j_actions, "#Job.Resume", "Job.Resume", job->id, NULL))
         || ((a & MAP_ACT_FORCE_START)
             && add_action(j_actions, "#Job.ForceStart", "Job.ForceStart", job->id, NULL))
         || ((a & MAP_ACT_VALIDATE)
@@ -564,9 +564,9 @@ add_links(cJSON *j, const struct job *job, const struct map_job_ctx *ctx)
 
 static const char *const weekday_names[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                             "Thursday", "Friday", "Saturday"};
-static const char *const month_names[] = {"January", "February", "March",     "April",
-                                          "May",     "June",     "July",      "August",
-                                          "September", "October", "November", "December"};
+static const char *const month_names[] = {"January",   "February", "March",    "April",
+                                          "May",       "June",     "July",     "August",
+                                          "September", "October",  "November", "December"};
 
 static int
 add_mask(cJSON *j, const char *name, uint32_t mask, const char *const *names, size_t n)
@@ -699,8 +699,7 @@ map_job_to_json(const struct job *job, const struct map_job_ctx *ctx)
                 : cJSON_AddNumberToObject(j, "PercentComplete", job->percent_complete))
                == NULL
         || cJSON_AddNumberToObject(j, "JobPriority", job->priority) == NULL
-        || cJSON_AddBoolToObject(j, "HidePayload", (job->flags & JOB_F_HIDE_PAYLOAD) != 0)
-               == NULL)
+        || cJSON_AddBoolToObject(j, "HidePayload", (job->flags & JOB_F_HIDE_PAYLOAD) != 0) == NULL)
         goto fail;
     if (map_dt(&job->time_submitted, CIM_DT_TIMESTAMP, text, sizeof text) == 0
         && cJSON_AddStringToObject(j, "CreationTime", text) == NULL)
@@ -721,8 +720,8 @@ map_job_to_json(const struct job *job, const struct map_job_ctx *ctx)
     } else if (cJSON_AddNullToObject(j, "MaxExecutionTime") == NULL) {
         goto fail;
     }
-    if (job->sched.enabled || job->job_run_times != 1
-        || !(job->null_mask & PBIT(JOB_P_RUN_MONTH)) || !(job->null_mask & PBIT(JOB_P_RUN_DAY))
+    if (job->sched.enabled || job->job_run_times != 1 || !(job->null_mask & PBIT(JOB_P_RUN_MONTH))
+        || !(job->null_mask & PBIT(JOB_P_RUN_DAY))
         || job->scheduled_start_time.kind != CIM_DT_NULL) {
         cJSON *j_s = map_job_schedule(job);
         if (j_s == NULL || !cJSON_AddItemToObject(j, "Schedule", j_s)) {

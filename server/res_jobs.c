@@ -77,12 +77,12 @@ job_json(struct rf_req *req, const struct job *job)
     struct map_job_ctx ctx = {NULL, 0};
     struct job_page page = {NULL, 0, 0};
     uint64_t *ids = NULL;
+    uint64_t parent = job->id;
     cJSON *j;
 
     /* Only scheduled jobs create others; no scan for the rest. */
     if (job->sched.enabled
-        && job_service_page(req->app->jobs, 0, PAGE_MAX, is_child, (void *)&job->id, &page)
-               == JOB_OK
+        && job_service_page(req->app->jobs, 0, PAGE_MAX, is_child, &parent, &page) == JOB_OK
         && page.n > 0 && (ids = calloc(page.n, sizeof *ids)) != NULL) {
         for (size_t i = 0; i < page.n; i++)
             ids[i] = page.jobs[i].id;
@@ -132,8 +132,8 @@ void
 res_jobservice_get(struct rf_req *req, struct rf_resp *resp)
 {
     char now[64];
-    cJSON *j = rf_res_new(JOBSERVICE_URI, "#JobService.v1_1_0.JobService", "JobService",
-                          "Job Service");
+    cJSON *j =
+        rf_res_new(JOBSERVICE_URI, "#JobService.v1_1_0.JobService", "JobService", "Job Service");
     cJSON *j_status;
     cJSON *j_caps;
     cJSON *j_actions;
@@ -169,8 +169,8 @@ res_jobservice_get(struct rf_req *req, struct rf_resp *resp)
 
 static const char *const jobservice_writable[] = {"ServiceEnabled", NULL};
 static const char *const jobservice_readonly[] = {
-    "@odata.id", "@odata.type",         "@odata.context", "Id",      "Name", "Description",
-    "DateTime",  "ServiceCapabilities", "Status",         "Jobs",    "Log",  "Actions",
+    "@odata.id", "@odata.type",         "@odata.context", "Id",           "Name", "Description",
+    "DateTime",  "ServiceCapabilities", "Status",         "Jobs",         "Log",  "Actions",
     "Oem",       "ValidationPolicy",    "JobDocuments",   "JobExecutors", NULL};
 
 void
@@ -186,8 +186,8 @@ res_jobservice_patch(struct rf_req *req, struct rf_resp *resp)
         return;
     }
     __atomic_store_n(&req->app->jobs_enabled, enabled ? 1 : 0, __ATOMIC_SEQ_CST);
-    (void)audit_record(req->app->audit, req->who.user, req->remote_addr,
-                       "job service %s", enabled ? "enabled" : "disabled");
+    (void)audit_record(req->app->audit, req->who.user, req->remote_addr, "job service %s",
+                       enabled ? "enabled" : "disabled");
     if (enabled)
         job_runner_wake(req->app->runner);
     res_jobservice_get(req, resp);
@@ -217,8 +217,8 @@ res_jobservice_cancel_all(struct rf_req *req, struct rf_resp *resp)
     }
     for (size_t i = 0; i < page.n; i++) {
         enum job_rc rc;
-        enum job_err err = job_service_request_state_change(
-            req->app->jobs, page.jobs[i].id, JOB_REQ_TERMINATE, NULL, &rc, NULL);
+        enum job_err err = job_service_request_state_change(req->app->jobs, page.jobs[i].id,
+                                                            JOB_REQ_TERMINATE, NULL, &rc, NULL);
         if (err == JOB_OK && rc != JOB_RC_OK && rc != JOB_RC_STARTED)
             err = job_service_request_state_change(req->app->jobs, page.jobs[i].id, JOB_REQ_KILL,
                                                    NULL, &rc, NULL);
@@ -226,8 +226,8 @@ res_jobservice_cancel_all(struct rf_req *req, struct rf_resp *resp)
             cancelled++;
     }
     job_page_cleanup(&page);
-    (void)audit_record(req->app->audit, req->who.user, req->remote_addr,
-                       "cancelled all jobs (%zu)", cancelled);
+    (void)audit_record(req->app->audit, req->who.user, req->remote_addr, "cancelled all jobs (%zu)",
+                       cancelled);
     reply_message(resp, 200, rf_msg_new(RF_MSG_SUCCESS, NULL, NULL, 0));
 }
 
@@ -235,9 +235,10 @@ res_jobservice_cancel_all(struct rf_req *req, struct rf_resp *resp)
 
 /* The properties $filter may name, and how each reads off a job. */
 static const char *const filter_props[] = {
-    "Id",        "Name",      "Description",  "JobState",    "JobStatus",  "JobType",
-    "CreatedBy", "PercentComplete", "CreationTime", "StartTime", "EndTime", "JobPriority",
-    "HidePayload", NULL};
+    "Id",           "Name",      "Description", "JobState",
+    "JobStatus",    "JobType",   "CreatedBy",   "PercentComplete",
+    "CreationTime", "StartTime", "EndTime",     "JobPriority",
+    "HidePayload",  NULL};
 
 struct filter_ctx {
     const struct rf_filter *filter;
@@ -287,9 +288,9 @@ filter_get(void *arg, const char *prop, struct rf_qval *out)
         out->b = (job->flags & JOB_F_HIDE_PAYLOAD) != 0;
     } else {
         const struct cim_datetime *dt = strcmp(prop, "CreationTime") == 0 ? &job->time_submitted
-                                        : strcmp(prop, "StartTime") == 0   ? &job->start_time
-                                        : strcmp(prop, "EndTime") == 0     ? &job->end_time
-                                                                           : NULL;
+                                        : strcmp(prop, "StartTime") == 0  ? &job->start_time
+                                        : strcmp(prop, "EndTime") == 0    ? &job->end_time
+                                                                          : NULL;
         if (dt == NULL)
             return -1;
         if (map_dt(dt, CIM_DT_TIMESTAMP, c->buf, sizeof c->buf) != 0)
@@ -432,9 +433,10 @@ res_jobs_get(struct rf_req *req, struct rf_resp *resp)
         cJSON *j = job_json(req, &job);
         if (j != NULL && q.excerpt) {
             /* JobExcerpt: the properties the schema marks for excerpts. */
-            static const char *const keep[] = {"@odata.id", "@odata.type", "Id", "JobState",
-                                               "PercentComplete", "EstimatedCompletionTime",
-                                               NULL};
+            static const char *const keep[] = {
+                "@odata.id", "@odata.type",     "Id",
+                "JobState",  "PercentComplete", "EstimatedCompletionTime",
+                NULL};
             cJSON *j_ex = cJSON_CreateObject();
             for (size_t i = 0; j_ex != NULL && keep[i] != NULL; i++) {
                 cJSON *j_v = cJSON_DetachItemFromObjectCaseSensitive(j, keep[i]);
@@ -510,9 +512,9 @@ read_duration(struct rf_resp *resp, const cJSON *j, const char *pointer, const c
 
 static const char *const weekdays[] = {"Sunday",   "Monday", "Tuesday", "Wednesday",
                                        "Thursday", "Friday", "Saturday"};
-static const char *const months[] = {"January", "February", "March",     "April",
-                                     "May",     "June",     "July",      "August",
-                                     "September", "October", "November", "December"};
+static const char *const months[] = {"January",   "February", "March",    "April",
+                                     "May",       "June",     "July",     "August",
+                                     "September", "October",  "November", "December"};
 
 /* Reads an array of names into a bit mask ("Every" means all: mask 0). */
 static int
@@ -551,10 +553,16 @@ read_names(struct rf_resp *resp, const cJSON *j, const char *pointer, const char
     return 0;
 }
 
-static const char *const schedule_props[] = {
-    "Name",           "InitialStartTime",    "RecurrenceInterval", "MaxOccurrences",
-    "EnabledDaysOfWeek", "EnabledDaysOfMonth", "EnabledMonthsOfYear", "EnabledIntervals",
-    "Lifetime",       NULL};
+static const char *const schedule_props[] = {"Name",
+                                             "InitialStartTime",
+                                             "RecurrenceInterval",
+                                             "MaxOccurrences",
+                                             "EnabledDaysOfWeek",
+                                             "EnabledDaysOfMonth",
+                                             "EnabledMonthsOfYear",
+                                             "EnabledIntervals",
+                                             "Lifetime",
+                                             NULL};
 
 /* Reads a Schedule object into s (initialised by the caller). */
 static int
@@ -603,8 +611,7 @@ read_schedule(struct rf_resp *resp, const cJSON *j_s, struct job_schedule *s)
     if ((j = cJSON_GetObjectItemCaseSensitive(j_s, "Lifetime")) != NULL
         && read_duration(resp, j, "/Schedule/Lifetime", "Lifetime", 1, &s->lifetime_us) != 0)
         return -1;
-    if ((j = cJSON_GetObjectItemCaseSensitive(j_s, "MaxOccurrences")) != NULL
-        && !cJSON_IsNull(j)) {
+    if ((j = cJSON_GetObjectItemCaseSensitive(j_s, "MaxOccurrences")) != NULL && !cJSON_IsNull(j)) {
         echo(j, v, sizeof v);
         if (!cJSON_IsNumber(j) || j->valuedouble != (double)(long long)j->valuedouble) {
             bad_value(resp, RF_MSG_PROPERTY_VALUE_TYPE_ERROR, "/Schedule/MaxOccurrences", v,
@@ -612,8 +619,8 @@ read_schedule(struct rf_resp *resp, const cJSON *j_s, struct job_schedule *s)
             return -1;
         }
         if (j->valuedouble < 0 || j->valuedouble > 4294967295.0) {
-            rf_resp_error(resp, 400, RF_MSG_PROPERTY_VALUE_OUT_OF_RANGE,
-                          "/Schedule/MaxOccurrences", v, "MaxOccurrences");
+            rf_resp_error(resp, 400, RF_MSG_PROPERTY_VALUE_OUT_OF_RANGE, "/Schedule/MaxOccurrences",
+                          v, "MaxOccurrences");
             return -1;
         }
         s->has_max_occurrences = 1;
@@ -627,8 +634,8 @@ read_schedule(struct rf_resp *resp, const cJSON *j_s, struct job_schedule *s)
         s->days_of_week = (uint8_t)mask;
     }
     if ((j = cJSON_GetObjectItemCaseSensitive(j_s, "EnabledMonthsOfYear")) != NULL) {
-        if (read_names(resp, j, "/Schedule/EnabledMonthsOfYear", "EnabledMonthsOfYear", months,
-                       12, &mask)
+        if (read_names(resp, j, "/Schedule/EnabledMonthsOfYear", "EnabledMonthsOfYear", months, 12,
+                       &mask)
             != 0)
             return -1;
         s->months = (uint16_t)mask;
@@ -670,8 +677,8 @@ read_schedule(struct rf_resp *resp, const cJSON *j_s, struct job_schedule *s)
         {
             echo(j_e, v, sizeof v);
             if (!cJSON_IsString(j_e)) {
-                bad_value(resp, RF_MSG_PROPERTY_VALUE_TYPE_ERROR, "/Schedule/EnabledIntervals",
-                          v, "EnabledIntervals");
+                bad_value(resp, RF_MSG_PROPERTY_VALUE_TYPE_ERROR, "/Schedule/EnabledIntervals", v,
+                          "EnabledIntervals");
                 return -1;
             }
             if (cim_strv_push(&s->intervals, j_e->valuestring) != JOB_OK) {
@@ -818,11 +825,10 @@ read_payload(struct rf_req *req, struct rf_resp *resp, const cJSON *j_p, struct 
             bad_value(resp, RF_MSG_PROPERTY_VALUE_TYPE_ERROR, "/Payload/JsonBody", v, "JsonBody");
             return -1;
         }
-        j_parsed = cJSON_ParseWithLengthOpts(j_body->valuestring, strlen(j_body->valuestring),
-                                             NULL, 1);
+        j_parsed =
+            cJSON_ParseWithLengthOpts(j_body->valuestring, strlen(j_body->valuestring), NULL, 1);
         if (j_parsed == NULL) {
-            bad_value(resp, RF_MSG_PROPERTY_VALUE_FORMAT_ERROR, "/Payload/JsonBody", v,
-                      "JsonBody");
+            bad_value(resp, RF_MSG_PROPERTY_VALUE_FORMAT_ERROR, "/Payload/JsonBody", v, "JsonBody");
             return -1;
         }
         cJSON_Delete(j_parsed);
@@ -840,23 +846,32 @@ read_payload(struct rf_req *req, struct rf_resp *resp, const cJSON *j_p, struct 
     return 0;
 }
 
-static const char *const create_writable[] = {"Name",     "Description",      "Payload",
-                                              "Schedule", "MaxExecutionTime", "HidePayload",
-                                              "JobPriority", NULL};
-static const char *const job_readonly[] = {
-    "@odata.id",     "@odata.type",  "@odata.context", "@odata.etag", "Id",
-    "JobStatus",     "JobType",      "CreatedBy",      "CreationTime", "StartTime",
-    "EndTime",       "EstimatedDuration", "EstimatedCompletionTime", "PercentComplete",
-    "Messages",      "Links",        "Steps",          "StepOrder",    "Actions",
-    "Oem",           "Parameters",   NULL};
-
-/* Adds a property's JobState to the read-only list for creation. */
-static const char *const create_readonly[] = {
-    "@odata.id",     "@odata.type",  "@odata.context", "@odata.etag", "Id",
-    "JobState",      "JobStatus",    "JobType",        "CreatedBy",   "CreationTime",
-    "StartTime",     "EndTime",      "EstimatedDuration", "EstimatedCompletionTime",
-    "PercentComplete", "Messages",   "Links",          "Steps",       "StepOrder",
-    "Actions",       "Oem",          "Parameters",     NULL};
+static const char *const create_writable[] = {
+    "Name",        "Description", "Payload", "Schedule", "MaxExecutionTime",
+    "HidePayload", "JobPriority", NULL};
+static const char *const create_readonly[] = {"@odata.id",
+                                              "@odata.type",
+                                              "@odata.context",
+                                              "@odata.etag",
+                                              "Id",
+                                              "JobState",
+                                              "JobStatus",
+                                              "JobType",
+                                              "CreatedBy",
+                                              "CreationTime",
+                                              "StartTime",
+                                              "EndTime",
+                                              "EstimatedDuration",
+                                              "EstimatedCompletionTime",
+                                              "PercentComplete",
+                                              "Messages",
+                                              "Links",
+                                              "Steps",
+                                              "StepOrder",
+                                              "Actions",
+                                              "Oem",
+                                              "Parameters",
+                                              NULL};
 
 static void
 created(struct rf_req *req, struct rf_resp *resp, const struct job *job, const char *how)
@@ -920,8 +935,7 @@ res_jobs_create(struct rf_req *req, struct rf_resp *resp)
         && read_duration(resp, j, "/MaxExecutionTime", "MaxExecutionTime", 1, &tmpl.max_exec_us)
                != 0)
         goto out;
-    if ((j = cJSON_GetObjectItemCaseSensitive(req->j_body, "Schedule")) != NULL
-        && !cJSON_IsNull(j)
+    if ((j = cJSON_GetObjectItemCaseSensitive(req->j_body, "Schedule")) != NULL && !cJSON_IsNull(j)
         && (read_schedule(resp, j, &sched) != 0
             || apply_schedule(resp, &sched, &tmpl, job_service_now(req->app->jobs)) != 0))
         goto out;
@@ -930,8 +944,9 @@ res_jobs_create(struct rf_req *req, struct rf_resp *resp)
     err = job_service_create(req->app->jobs, &tmpl, &out, &bad);
     if (err == JOB_EINVAL) {
         char ptr[64];
-        const char *name = bad == JOB_P_NAME ? "Name" : bad == JOB_P_CAPTION ? "Description"
-                                                                              : job_props[bad < JOB_P_COUNT ? bad : 0].name;
+        const char *name = bad == JOB_P_NAME      ? "Name"
+                           : bad == JOB_P_CAPTION ? "Description"
+                                                  : job_props[bad < JOB_P_COUNT ? bad : 0].name;
         (void)rf_fmt(ptr, sizeof ptr, "/%s", name);
         rf_resp_error(resp, 400, RF_MSG_PROPERTY_VALUE_INCORRECT, ptr, name, "?");
         goto out;
@@ -957,18 +972,38 @@ out:
 /* ---- changing and deleting ------------------------------------------------------------------ */
 
 static const char *const patch_writable[] = {"JobState", "MaxExecutionTime", "Schedule", NULL};
-static const char *const patch_readonly[] = {
-    "@odata.id",     "@odata.type",  "@odata.context", "@odata.etag", "Id",
-    "Name",          "Description",  "JobStatus",      "JobType",     "CreatedBy",
-    "CreationTime",  "StartTime",    "EndTime",        "EstimatedDuration",
-    "EstimatedCompletionTime", "PercentComplete", "Messages", "Links", "Steps",
-    "StepOrder",     "Actions",      "Oem",            "Parameters",  "Payload",
-    "HidePayload",   "JobPriority",  NULL};
+static const char *const patch_readonly[] = {"@odata.id",
+                                             "@odata.type",
+                                             "@odata.context",
+                                             "@odata.etag",
+                                             "Id",
+                                             "Name",
+                                             "Description",
+                                             "JobStatus",
+                                             "JobType",
+                                             "CreatedBy",
+                                             "CreationTime",
+                                             "StartTime",
+                                             "EndTime",
+                                             "EstimatedDuration",
+                                             "EstimatedCompletionTime",
+                                             "PercentComplete",
+                                             "Messages",
+                                             "Links",
+                                             "Steps",
+                                             "StepOrder",
+                                             "Actions",
+                                             "Oem",
+                                             "Parameters",
+                                             "Payload",
+                                             "HidePayload",
+                                             "JobPriority",
+                                             NULL};
 
 static const char *const redfish_states[] = {
-    "New",       "Starting",  "Running",  "Suspended", "Interrupted", "Pending",
-    "Stopping",  "Completed", "Cancelled", "Exception", "Service",    "UserIntervention",
-    "Continue",  "Validating", "Invalid", NULL};
+    "New",      "Starting",   "Running",   "Suspended", "Interrupted", "Pending",
+    "Stopping", "Completed",  "Cancelled", "Exception", "Service",     "UserIntervention",
+    "Continue", "Validating", "Invalid",   NULL};
 
 /* The CIM request a PATCH of JobState to `target` asks for; 0 when none fits. */
 static uint32_t
@@ -1141,8 +1176,8 @@ res_jobs_delete(struct rf_req *req, struct rf_resp *resp)
         map_job_err(resp, err, NULL);
         goto out;
     }
-    (void)audit_record(req->app->audit, req->who.user, req->remote_addr,
-                       "deleted job %" PRIu64, id);
+    (void)audit_record(req->app->audit, req->who.user, req->remote_addr, "deleted job %" PRIu64,
+                       id);
     resp->status = 204;
 out:
     job_cleanup(&job);
@@ -1240,9 +1275,8 @@ static void
 resubmit(struct rf_req *req, struct rf_resp *resp, const struct job *job)
 {
     static const char *const params[] = {"StartTime", NULL};
-    const cJSON *j_st = req->j_body != NULL
-                            ? cJSON_GetObjectItemCaseSensitive(req->j_body, "StartTime")
-                            : NULL;
+    const cJSON *j_st =
+        req->j_body != NULL ? cJSON_GetObjectItemCaseSensitive(req->j_body, "StartTime") : NULL;
     struct job tmpl;
     struct job out;
     enum job_err err;
@@ -1368,8 +1402,8 @@ out:
 
 /* Adds the CIM method's result to a response body or to every message of an error body. */
 static void
-add_method_result(struct rf_resp *resp, const char *method, uint32_t requested,
-                  unsigned value, const char *value_name)
+add_method_result(struct rf_resp *resp, const char *method, uint32_t requested, unsigned value,
+                  const char *value_name)
 {
     cJSON *j = resp->j_body;
     cJSON *j_err;
@@ -1401,8 +1435,7 @@ add_method_result(struct rf_resp *resp, const char *method, uint32_t requested,
         else
             (void)cJSON_AddNullToObject(j_r, "RequestedState");
         (void)cJSON_AddNumberToObject(j_r, "ReturnValue", value);
-        (void)cJSON_AddStringToObject(j_r, "ReturnValueName",
-                                      value_name != NULL ? value_name : "");
+        (void)cJSON_AddStringToObject(j_r, "ReturnValueName", value_name != NULL ? value_name : "");
     }
 }
 
@@ -1441,8 +1474,8 @@ oem_request_state_change(struct rf_req *req, struct rf_resp *resp, uint64_t id, 
     if (j_to != NULL && !cJSON_IsNull(j_to)) {
         echo(j_to, v, sizeof v);
         if (!cJSON_IsString(j_to)) {
-            rf_resp_error(resp, 400, RF_MSG_ACTION_PARAMETER_VALUE_TYPE_ERROR, "/TimeoutPeriod",
-                          v, "TimeoutPeriod", "RequestStateChange");
+            rf_resp_error(resp, 400, RF_MSG_ACTION_PARAMETER_VALUE_TYPE_ERROR, "/TimeoutPeriod", v,
+                          "TimeoutPeriod", "RequestStateChange");
             return;
         }
         if (cim_dt_from_duration(j_to->valuestring, &timeout) != JOB_OK) {

@@ -118,8 +118,8 @@ expand(const char *text, const char *const *args, size_t nargs, struct rf_buf *o
 }
 
 static cJSON *
-build(const char *prefix, const struct rf_base_msg *m, const char *related,
-      const char *const *args, size_t nargs)
+build(const char *prefix, const struct rf_base_msg *m, const char *related, const char *const *args,
+      size_t nargs)
 {
     char msgid[96];
     struct rf_buf text;

@@ -47,6 +47,7 @@ static const struct {
     {"/redfish/v1/JobService", "JobService"},
     {"/redfish/v1/JobService/Jobs", "JobCollection"},
     {"/redfish/v1/JobService/Jobs/{}", "Job"},
+    {"/redfish/v1/JobService/Jobs/{}/{}", "ActionInfo"},
     {"/redfish/v1/JobService/Jobs/{}/Steps", "JobCollection"},
     {"/redfish/v1/JobService/Jobs/{}/Steps/{}", "Job"},
     {"/redfish/v1/JobService/Documents", "JobDocumentCollection"},

@@ -31,11 +31,22 @@ setup(void)
     ck_assert_int_eq(audit_open(data, app.db, 100, &app.audit, err, sizeof err), 0);
     app.auth = auth_new(app.db, &p, app.audit);
     ck_assert_ptr_nonnull(app.auth);
+    {
+        struct job_service_opts o;
+        memset(&o, 0, sizeof o);
+        ck_assert_int_eq(store_mem_open(&app.job_store), JOB_OK);
+        o.store = app.job_store;
+        o.manual_housekeeping = true;
+        ck_assert_int_eq(job_service_open(&o, &app.jobs), JOB_OK);
+        app.jobs_enabled = 1;
+    }
 }
 
 static void
 teardown(void)
 {
+    job_service_close(app.jobs);
+    store_close(app.job_store);
     auth_free(app.auth);
     audit_close(app.audit);
     db_close(app.db);
