@@ -495,7 +495,7 @@ job_schedule_to_job(const struct job_schedule *s, struct job *job, const char **
         }
         if (s->cim_only && dm == 0 && !prop_null(job, JOB_P_RUN_DAY) && job->run_day < 0) {
             const int8_t d = prop_null(job, JOB_P_RUN_DAY_OF_WEEK) ? 0 : job->run_day_of_week;
-            const uint8_t want = d == 0 ? 0 : (uint8_t)(1u << (d > 0 ? d - 1 : -d - 1));
+            const uint8_t want = (uint8_t)(d == 0 ? 0u : 1u << (d > 0 ? d - 1 : -d - 1));
             if (dw == want) {
                 has_day = 1;
                 run_day = job->run_day;

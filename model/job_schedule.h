@@ -17,6 +17,9 @@
  *   [D] + a shorter run that    +D/N for [N .. 31] and -D/N for [1 .. N]: CIM clips its 7-day
  *   touches the month's edge    window to the month, so these are exact as well.
  *   anything else (weekdays, several days)   RunDay and RunDayOfWeek NULL.
+ *   no RecurrenceInterval       RunMonth, RunDay, RunDayOfWeek and RunStartInterval NULL: the
+ *                               Enabled* filters then only decide whether the single start at
+ *                               InitialStartTime happens (CIM would read them as a calendar).
  *   RecurrenceInterval P1D      RunStartInterval = the time of day of InitialStartTime (at its
  *                               offset); any other recurrence: RunStartInterval NULL.
  *   InitialStartTime            ScheduledStartTime, with the same offset. LocalOrUtcTime is

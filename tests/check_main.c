@@ -18,6 +18,7 @@ static const struct {
     {"job_codec", job_codec_suite},
     {"store", store_suite},
     {"job_service", job_service_suite},
+    {"job_schedule", job_schedule_suite},
     {"rf_buf", rf_buf_suite},
     {"router", router_suite},
     {"rf_msg", rf_msg_suite},

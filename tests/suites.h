@@ -13,6 +13,7 @@ Suite *job_fsm_suite(void);
 Suite *job_codec_suite(void);
 Suite *store_suite(void);
 Suite *job_service_suite(void);
+Suite *job_schedule_suite(void);
 Suite *rf_buf_suite(void);
 Suite *router_suite(void);
 Suite *rf_msg_suite(void);
