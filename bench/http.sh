@@ -336,6 +336,11 @@ printf '  store: %s jobs; wrk %s threads, %s keep-alive connections, %s s per ru
 printf '  TLS 1.3 only on both, same certificate (ECDSA P-256), no session tickets\n'
 printf '  rfjobd --threads %s (one per connection); nginx worker_processes %s (one per CPU)\n' \
     "$threads" "$nginx_workers"
+if ((threads < connections)); then
+    printf '  NOTE: rfjobd serves a keep-alive connection on one thread until it closes: with fewer\n'
+    printf '  threads than connections, %s connections wait and their requests are not counted\n' \
+        "$((connections - threads))"
+fi
 if $smoke; then
     printf '  SMOKE TEST: paths given by --path-one/--path-page; the targets are for the Jobs routes\n'
 fi
