@@ -53,7 +53,9 @@ die() {
 }
 
 posint() {
-    [[ $2 =~ ^[0-9]+$ ]] && ((10#$2 >= ${3:-1})) || die "$1 takes a whole number (got '$2')"
+    if ! [[ $2 =~ ^[0-9]{1,9}$ ]] || ((10#$2 < ${3:-1})); then
+        die "$1 takes a whole number (got '$2')"
+    fi
 }
 
 while [ $# -gt 0 ]; do
@@ -130,7 +132,9 @@ fi
 cmake --build build/release -j2 >&2
 rfjobd_bin=$root/build/release/server/rfjobd
 populate_bin=$root/build/release/bench/populate_jobs
-[ -x "$rfjobd_bin" ] && [ -x "$populate_bin" ] || die "the release build has no rfjobd or populate_jobs"
+if ! [ -x "$rfjobd_bin" ] || ! [ -x "$populate_bin" ]; then
+    die "the release build has no rfjobd or populate_jobs"
+fi
 
 # --- a place of its own, and cleaning it up --------------------------------------------------
 
@@ -159,8 +163,8 @@ trap 'exit 143' TERM
 
 # A port nothing listens on (as far as a connect can tell; the server's bind is the last word).
 free_port() {
-    local p tries
-    for tries in $(seq 1 200); do
+    local p _
+    for _ in $(seq 1 200); do
         p=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
             echo "$p"
@@ -172,8 +176,8 @@ free_port() {
 
 # Waits until https://127.0.0.1:$1/redfish/v1/ (or $2) answers, while process $3 lives.
 wait_up() {
-    local i
-    for i in $(seq 1 600); do
+    local _
+    for _ in $(seq 1 600); do
         if curl -sS -o /dev/null --cacert "$tmp/certs/ca.pem" --max-time 2 \
             "https://127.0.0.1:$1$2" 2>/dev/null; then
             return 0
