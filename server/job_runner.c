@@ -81,7 +81,7 @@ message_to_error(const cJSON *j_m, struct cim_error *e)
         e->perceived_severity = 3;
     else if (cJSON_IsString(j_sev) && strcmp(j_sev->valuestring, "Critical") == 0)
         e->perceived_severity = 6;
-    e->cim_status_code = 1;
+    e->cim_status_code = e->perceived_severity >= 5 ? 1 : 0;
     if (cim_error_set_str(&e->message_id, j_id->valuestring) != JOB_OK
         || (cJSON_IsString(j_text) && cim_error_set_str(&e->message, j_text->valuestring) != JOB_OK)
         || (cJSON_IsString(j_res)
@@ -119,8 +119,8 @@ oem_error(enum rf_oem_id id, const char *const *args, size_t nargs, uint16_t sev
         }
     }
     e->perceived_severity = severity;
-    e->error_type = severity >= 5 ? 4 : 1; /* Software Error, or Other */
-    e->cim_status_code = 1;                /* CIM_ERR_FAILED */
+    e->error_type = severity >= 5 ? 4 : 1;      /* Software Error, or Other */
+    e->cim_status_code = severity >= 5 ? 1 : 0; /* CIM_ERR_FAILED, or none */
     if (cim_error_set_str(&e->owning_entity, "Rfjobd") != JOB_OK
         || cim_error_set_str(&e->message_id, rf_oem_key(id)) != JOB_OK
         || cim_error_set_str(&e->message, text.data != NULL ? text.data : "") != JOB_OK
