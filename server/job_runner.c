@@ -124,6 +124,7 @@ oem_error(enum rf_oem_id id, const char *const *args, size_t nargs, uint16_t sev
     if (cim_error_set_str(&e->owning_entity, "Rfjobd") != JOB_OK
         || cim_error_set_str(&e->message_id, rf_oem_key(id)) != JOB_OK
         || cim_error_set_str(&e->message, text.data != NULL ? text.data : "") != JOB_OK
+        || cim_strv_push(&e->recommended_actions, rf_oem_resolution(id)) != JOB_OK
         || (e->error_type == 1
             && cim_error_set_str(&e->other_error_type, "Request outcome") != JOB_OK))
         goto out;
@@ -250,7 +251,7 @@ perform(struct app *app, const struct job *job)
     if (cJSON_IsString(j_jb)) {
         req.body = j_jb->valuestring;
         req.body_len = strlen(j_jb->valuestring);
-        j_body = cJSON_ParseWithLengthOpts(req.body, req.body_len, NULL, 1);
+        j_body = cJSON_ParseWithLengthOpts(req.body, req.body_len + 1, NULL, 1);
         req.j_body = j_body;
     }
     if (creator_of(app, job->owner, &req.who) != 0) {

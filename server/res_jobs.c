@@ -820,13 +820,14 @@ read_payload(struct rf_req *req, struct rf_resp *resp, const cJSON *j_p, struct 
     }
     if (j_body != NULL && !cJSON_IsNull(j_body)) {
         cJSON *j_parsed;
-        echo(j_body, v, sizeof v);
+        /* A body can hold secrets (a password for an account): never echoed. */
+        (void)rf_strlcpy(v, "*****", sizeof v);
         if (!cJSON_IsString(j_body)) {
             bad_value(resp, RF_MSG_PROPERTY_VALUE_TYPE_ERROR, "/Payload/JsonBody", v, "JsonBody");
             return -1;
         }
-        j_parsed =
-            cJSON_ParseWithLengthOpts(j_body->valuestring, strlen(j_body->valuestring), NULL, 1);
+        j_parsed = cJSON_ParseWithLengthOpts(j_body->valuestring, strlen(j_body->valuestring) + 1,
+                                             NULL, 1); /* the length counts the NUL it must reach */
         if (j_parsed == NULL) {
             bad_value(resp, RF_MSG_PROPERTY_VALUE_FORMAT_ERROR, "/Payload/JsonBody", v, "JsonBody");
             return -1;

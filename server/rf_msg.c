@@ -67,6 +67,12 @@ rf_oem_severity(enum rf_oem_id id)
 }
 
 const char *
+rf_oem_resolution(enum rf_oem_id id)
+{
+    return oem_msgs[id].resolution;
+}
+
+const char *
 rf_oem_text(enum rf_oem_id id)
 {
     return oem_msgs[id].text;

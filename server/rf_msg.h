@@ -73,6 +73,9 @@ int rf_oem_nargs(enum rf_oem_id id);
 /* The severity name of an OEM message. */
 const char *rf_oem_severity(enum rf_oem_id id);
 
+/* The resolution of an OEM message. */
+const char *rf_oem_resolution(enum rf_oem_id id);
+
 /* The message text of an OEM message, with %1..%n unexpanded. */
 const char *rf_oem_text(enum rf_oem_id id);
 
