@@ -250,7 +250,8 @@ perform(struct app *app, const struct job *job)
     if (cJSON_IsString(j_jb)) {
         req.body = j_jb->valuestring;
         req.body_len = strlen(j_jb->valuestring);
-        j_body = cJSON_ParseWithLengthOpts(req.body, req.body_len, NULL, 1);
+        /* The length counts the NUL: cJSON checks it when the text must end there. */
+        j_body = cJSON_ParseWithLengthOpts(req.body, req.body_len + 1, NULL, 1);
         req.j_body = j_body;
     }
     if (creator_of(app, job->owner, &req.who) != 0) {

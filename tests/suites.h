@@ -25,5 +25,6 @@ Suite *privileges_suite(void);
 Suite *rf_query_suite(void);
 Suite *map_job_suite(void);
 Suite *https_suite(void);
+Suite *jobs_suite(void);
 
 #endif
