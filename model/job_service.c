@@ -845,14 +845,23 @@ job_service_set_driver(struct job_service *svc, const struct job_driver *driver)
     pthread_mutex_unlock(&svc->lock);
 }
 
-/* Copies a job out, with ElapsedTime computed for a job that is still running. */
+/*
+ * Copies a job out, with ElapsedTime computed for a job that is still running. That value is cut
+ * to whole seconds, so that the job reads the same (and keeps its ETag) for a second at a time
+ * rather than for one microsecond: a client can then read a running job and change it with
+ * If-Match.
+ */
 static enum job_err
 copy_out(struct job_service *svc, const struct job *job, struct job *out)
 {
     enum job_err err = job_copy(out, job);
+    uint64_t us;
 
-    if (err == JOB_OK && job->start_time.kind != CIM_DT_NULL && job->end_time.kind == CIM_DT_NULL)
-        (void)job_compute_elapsed(out, job_service_now(svc));
+    if (err == JOB_OK && job->start_time.kind != CIM_DT_NULL && job->end_time.kind == CIM_DT_NULL
+        && job_compute_elapsed(out, job_service_now(svc)) == JOB_OK
+        && cim_dt_interval_to_us(&out->elapsed_time, &us) == JOB_OK
+        && cim_dt_interval_from_us(us - us % 1000000u, &out->elapsed_time) != JOB_OK)
+        memset(&out->elapsed_time, 0, sizeof out->elapsed_time); /* cannot happen: it was one */
     return err;
 }
 

@@ -8,7 +8,7 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcjson-dev libssl-dev libsqlite3-dev check
       dpkg-dev xz-utils openssl ca-certificates)
 if [ "${1:-}" = "--test" ]; then
-    pkgs+=(clang-format)
+    pkgs+=(clang-format redfishtool)
 fi
 
 missing=()

@@ -251,6 +251,7 @@ perform(struct app *app, const struct job *job)
     if (cJSON_IsString(j_jb)) {
         req.body = j_jb->valuestring;
         req.body_len = strlen(j_jb->valuestring);
+        /* The length counts the NUL: cJSON checks it when the text must end there. */
         j_body = cJSON_ParseWithLengthOpts(req.body, req.body_len + 1, NULL, 1);
         req.j_body = j_body;
     }

@@ -310,9 +310,7 @@ cJSON *
 map_job_cim(const struct job *job)
 {
     cJSON *j = cJSON_CreateObject();
-    struct cim_datetime elapsed = job->elapsed_time;
 
-    (void)elapsed;
     if (j == NULL || cJSON_AddStringToObject(j, "@odata.type", MAP_OEM_JOB_TYPE) == NULL
         || cJSON_AddStringToObject(j, "ClassName", job->cls->name) == NULL)
         goto fail;

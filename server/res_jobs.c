@@ -826,8 +826,9 @@ read_payload(struct rf_req *req, struct rf_resp *resp, const cJSON *j_p, struct 
             bad_value(resp, RF_MSG_PROPERTY_VALUE_TYPE_ERROR, "/Payload/JsonBody", v, "JsonBody");
             return -1;
         }
+        /* The length counts the NUL: cJSON checks it when the text must end there. */
         j_parsed = cJSON_ParseWithLengthOpts(j_body->valuestring, strlen(j_body->valuestring) + 1,
-                                             NULL, 1); /* the length counts the NUL it must reach */
+                                             NULL, 1);
         if (j_parsed == NULL) {
             bad_value(resp, RF_MSG_PROPERTY_VALUE_FORMAT_ERROR, "/Payload/JsonBody", v, "JsonBody");
             return -1;
@@ -1217,10 +1218,11 @@ action_params(struct rf_req *req, struct rf_resp *resp, const char *action,
     return 0;
 }
 
-/* The outcome of a state change on the Redfish side. */
+/* The outcome of a state change on the Redfish side; a rejection names related (or nothing). */
 static void
 state_change_reply(struct rf_req *req, struct rf_resp *resp, uint64_t id, enum job_rc rc,
-                   const struct job *job, const char *action, uint32_t requested)
+                   const struct job *job, const char *action, uint32_t requested,
+                   const char *related)
 {
     char uri[RF_URI_MAX];
 
@@ -1238,7 +1240,7 @@ state_change_reply(struct rf_req *req, struct rf_resp *resp, uint64_t id, enum j
         reply_message(resp, 200, rf_msg_new(RF_MSG_SUCCESS, NULL, NULL, 0));
         return;
     }
-    map_rc_error(resp, rc, job, action, NULL);
+    map_rc_error(resp, rc, job, action, related);
 }
 
 static int
@@ -1385,7 +1387,7 @@ res_jobs_action(struct rf_req *req, struct rf_resp *resp)
             map_job_err(resp, err, NULL);
             goto out;
         }
-        state_change_reply(req, resp, id, JOB_RC_OK, &job, action, 0);
+        state_change_reply(req, resp, id, JOB_RC_OK, &job, action, 0, NULL);
         job_runner_wake(req->app->runner);
         goto out;
     } else {
@@ -1394,7 +1396,7 @@ res_jobs_action(struct rf_req *req, struct rf_resp *resp)
     }
     if (do_request(req, resp, id, requested, NULL, &rc, &job) != 0)
         goto out;
-    state_change_reply(req, resp, id, rc, &job, action + 4, requested);
+    state_change_reply(req, resp, id, rc, &job, action + 4, requested, NULL);
 out:
     job_cleanup(&job);
 }
@@ -1490,7 +1492,8 @@ oem_request_state_change(struct rf_req *req, struct rf_resp *resp, uint64_t id, 
     }
     if (do_request(req, resp, id, (uint32_t)requested, &timeout, &rc, job) != 0)
         return;
-    state_change_reply(req, resp, id, rc, job, j_rs->valuestring, (uint32_t)requested);
+    state_change_reply(req, resp, id, rc, job, j_rs->valuestring, (uint32_t)requested,
+                       "/RequestedState");
     if (rc == JOB_RC_TIMEOUT_NOT_SUPPORTED)
         map_rc_error(resp, rc, job, "RequestStateChange", "/TimeoutPeriod");
     add_method_result(resp, "RequestStateChange", (uint32_t)requested, (unsigned)rc,

@@ -28,7 +28,9 @@ static const struct {
     {"res_root", res_root_suite},
     {"privileges", privileges_suite},
     {"rf_query", rf_query_suite},
+    {"map_job", map_job_suite},
     {"https", https_suite},
+    {"jobs", jobs_suite},
 };
 
 int

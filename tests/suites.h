@@ -23,6 +23,8 @@ Suite *auth_suite(void);
 Suite *res_root_suite(void);
 Suite *privileges_suite(void);
 Suite *rf_query_suite(void);
+Suite *map_job_suite(void);
 Suite *https_suite(void);
+Suite *jobs_suite(void);
 
 #endif
