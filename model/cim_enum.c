@@ -38,13 +38,26 @@ static const struct cim_enum_range rc_ranges[] = {
 const struct cim_enum cim_enum_rsc_return = {
     "RequestStateChange", 0, 65535, rc_values, COUNT(rc_values), rc_ranges, COUNT(rc_ranges)};
 
-static const struct cim_enum_value mrc_values[] = {JOB_MRC_MAP(ENTRY)};
-static const struct cim_enum_range mrc_ranges[] = {
+static const struct cim_enum_value kill_values[] = {JOB_KILL_RC_MAP(ENTRY)};
+static const struct cim_enum_range kill_ranges[] = {
+    {8, 32767, DMTF_RESERVED},
+    {32768, 65535, "Vendor Specific"},
+};
+const struct cim_enum cim_enum_kill_job_return = {
+    "KillJob", 0, 65535, kill_values, COUNT(kill_values), kill_ranges, COUNT(kill_ranges)};
+
+static const struct cim_enum_value get_error_values[] = {JOB_GET_ERROR_RC_MAP(ENTRY)};
+static const struct cim_enum_range get_error_ranges[] = {
     {7, 32767, DMTF_RESERVED},
     {32768, 65535, "Vendor Specific"},
 };
-const struct cim_enum cim_enum_method_return = {
-    "ReturnValue", 0, 65535, mrc_values, COUNT(mrc_values), mrc_ranges, COUNT(mrc_ranges)};
+const struct cim_enum cim_enum_get_error_return = {"GetError",
+                                                   0,
+                                                   65535,
+                                                   get_error_values,
+                                                   COUNT(get_error_values),
+                                                   get_error_ranges,
+                                                   COUNT(get_error_ranges)};
 
 static const struct cim_enum_value opstatus_values[] = {CIM_OPSTATUS_MAP(ENTRY)};
 static const struct cim_enum_range opstatus_ranges[] = {
@@ -128,7 +141,8 @@ const struct cim_enum *const cim_enum_all[] = {
     &cim_enum_job_state,
     &cim_enum_requested_state,
     &cim_enum_rsc_return,
-    &cim_enum_method_return,
+    &cim_enum_kill_job_return,
+    &cim_enum_get_error_return,
     &cim_enum_operational_status,
     &cim_enum_health_state,
     &cim_enum_communication_status,

@@ -101,17 +101,39 @@ enum job_req { JOB_REQ_MAP(CIM_ENUM_C) };
 
 enum job_rc { JOB_RC_MAP(CIM_ENUM_C) };
 
-/* KillJob's and GetError's return value (CIM_Job). */
-#define JOB_MRC_MAP(X)                                                                             \
+/*
+ * The return values of KillJob (CIM_Job) and GetError (CIM_ConcreteJob). The two methods share
+ * the numbers they both define; KillJob has no 5 and calls 2 "Unknown", GetError has no 7 and
+ * calls 2 "Unspecified Error". Each method's own table is below.
+ */
+#define JOB_KILL_RC_MAP(X)                                                                         \
     X(JOB_MRC_SUCCESS, 0, "Success")                                                               \
     X(JOB_MRC_NOT_SUPPORTED, 1, "Not Supported")                                                   \
     X(JOB_MRC_UNKNOWN, 2, "Unknown")                                                               \
     X(JOB_MRC_TIMEOUT, 3, "Timeout")                                                               \
     X(JOB_MRC_FAILED, 4, "Failed")                                                                 \
-    X(JOB_MRC_ACCESS_DENIED, 5, "Access Denied")                                                   \
-    X(JOB_MRC_NOT_FOUND, 6, "Not Found")
+    X(JOB_MRC_ACCESS_DENIED, 6, "Access Denied")                                                   \
+    X(JOB_MRC_NOT_FOUND, 7, "Not Found")
 
-enum job_mrc { JOB_MRC_MAP(CIM_ENUM_C) };
+#define JOB_GET_ERROR_RC_MAP(X)                                                                    \
+    X(JOB_MRC_SUCCESS, 0, "Success")                                                               \
+    X(JOB_MRC_NOT_SUPPORTED, 1, "Not Supported")                                                   \
+    X(JOB_MRC_UNKNOWN, 2, "Unspecified Error")                                                     \
+    X(JOB_MRC_TIMEOUT, 3, "Timeout")                                                               \
+    X(JOB_MRC_FAILED, 4, "Failed")                                                                 \
+    X(JOB_MRC_INVALID_PARAMETER, 5, "Invalid Parameter")                                           \
+    X(JOB_MRC_ACCESS_DENIED, 6, "Access Denied")
+
+enum job_mrc {
+    JOB_MRC_SUCCESS = 0,
+    JOB_MRC_NOT_SUPPORTED = 1,
+    JOB_MRC_UNKNOWN = 2,
+    JOB_MRC_TIMEOUT = 3,
+    JOB_MRC_FAILED = 4,
+    JOB_MRC_INVALID_PARAMETER = 5, /* GetError only */
+    JOB_MRC_ACCESS_DENIED = 6,
+    JOB_MRC_NOT_FOUND = 7, /* KillJob only */
+};
 
 #define CIM_OPSTATUS_MAP(X)                                                                        \
     X(CIM_OPSTATUS_UNKNOWN, 0, "Unknown")                                                          \
@@ -263,7 +285,8 @@ enum cim_status { CIM_STATUS_MAP(CIM_ENUM_C) };
 extern const struct cim_enum cim_enum_job_state;
 extern const struct cim_enum cim_enum_requested_state;
 extern const struct cim_enum cim_enum_rsc_return;
-extern const struct cim_enum cim_enum_method_return; /* KillJob, GetError */
+extern const struct cim_enum cim_enum_kill_job_return;
+extern const struct cim_enum cim_enum_get_error_return;
 extern const struct cim_enum cim_enum_operational_status;
 extern const struct cim_enum cim_enum_health_state;
 extern const struct cim_enum cim_enum_communication_status;

@@ -400,8 +400,14 @@ map_cim_error_message(const struct cim_error *e)
                         &cim_enum_error_source_format)
                != 0
         || add_str_or_null(j_r, "OtherErrorSourceFormat", e->other_error_source_format) != 0
-        || cJSON_AddNumberToObject(j_r, "CIMStatusCode", (double)e->cim_status_code) == NULL
-        || add_str_or_null(j_r, "CIMStatusCodeName", cim_error_status_code_name(e->cim_status_code))
+        /* CIMStatusCode 0 is no CIM status (the value map starts at 1): null. */
+        || (e->cim_status_code == 0
+                ? cJSON_AddNullToObject(j_r, "CIMStatusCode")
+                : cJSON_AddNumberToObject(j_r, "CIMStatusCode", (double)e->cim_status_code))
+               == NULL
+        || add_str_or_null(j_r, "CIMStatusCodeName",
+                           e->cim_status_code == 0 ? NULL
+                                                   : cim_error_status_code_name(e->cim_status_code))
                != 0
         || add_str_or_null(j_r, "CIMStatusCodeDescription", e->cim_status_code_description) != 0)
         goto fail;

@@ -1545,11 +1545,12 @@ oem_kill_job(struct rf_req *req, struct rf_resp *resp, uint64_t id, struct job *
         rf_resp_error(resp, 403, RF_MSG_INSUFFICIENT_PRIVILEGE, NULL);
         break;
     case JOB_MRC_UNKNOWN:
+    case JOB_MRC_INVALID_PARAMETER:
         map_rc_error(resp, JOB_RC_UNKNOWN, job, "KillJob", NULL);
         break;
     }
     add_method_result(resp, "KillJob", 0, (unsigned)mrc,
-                      cim_enum_name(&cim_enum_method_return, (int32_t)mrc));
+                      cim_enum_name(&cim_enum_kill_job_return, (int32_t)mrc));
 }
 
 static void
@@ -1570,7 +1571,7 @@ oem_get_error(struct rf_req *req, struct rf_resp *resp, uint64_t id)
     if (mrc != JOB_MRC_SUCCESS) {
         map_rc_error(resp, JOB_RC_NOT_SUPPORTED, NULL, "GetError", NULL);
         add_method_result(resp, "GetError", 0, (unsigned)mrc,
-                          cim_enum_name(&cim_enum_method_return, (int32_t)mrc));
+                          cim_enum_name(&cim_enum_get_error_return, (int32_t)mrc));
         return;
     }
     j = cJSON_CreateObject();

@@ -54,6 +54,13 @@ START_TEST(test_known_values)
                      "Method Parameters Checked - Transition Started");
     ck_assert_str_eq(cim_enum_name(&cim_enum_rsc_return, 4100), "Method Reserved");
     ck_assert_str_eq(cim_enum_name(&cim_enum_rsc_return, 7), "DMTF Reserved");
+    /* KillJob and GetError number their codes differently from 5 on. */
+    ck_assert_str_eq(cim_enum_name(&cim_enum_kill_job_return, 6), "Access Denied");
+    ck_assert_str_eq(cim_enum_name(&cim_enum_kill_job_return, 7), "Not Found");
+    ck_assert_ptr_null(cim_enum_name(&cim_enum_kill_job_return, 5));
+    ck_assert_str_eq(cim_enum_name(&cim_enum_get_error_return, 5), "Invalid Parameter");
+    ck_assert_str_eq(cim_enum_name(&cim_enum_get_error_return, 6), "Access Denied");
+    ck_assert_str_eq(cim_enum_name(&cim_enum_get_error_return, 7), "DMTF Reserved");
     ck_assert_int_eq(cim_enum_value(&cim_enum_requested_state, "Kill", &v), JOB_OK);
     ck_assert_int_eq(v, JOB_REQ_KILL);
     ck_assert_int_eq(cim_enum_value(&cim_enum_requested_state, "kill", &v), JOB_EINVAL);
