@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "app.h"
 #include "auth.h"
@@ -498,116 +499,292 @@ if_match_fails(const struct rf_req *req)
     return fails;
 }
 
-/* Serialises the body, adding @odata.etag to resources; fills etag and link. Returns the text
- * (cJSON_free it) or NULL. */
-static char *
-serialise(const struct rf_req *req, struct rf_resp *resp, char *etag, size_t etagsz, char *link,
-          size_t linksz)
+/* The text of "@odata.etag" spliced into a resource: ,"@odata.etag":"\"<hex>\"" where etag is
+ * the quoted header value; cJSON would print the same bytes. */
+static int
+etag_member(const char *etag, char *out, size_t outsz)
 {
-    int is_get = req->method == RF_GET || req->is_head;
-    char *text = cJSON_PrintUnformatted(resp->j_body);
+    size_t n = strlen(etag);
 
-    if (text == NULL || !is_get || resp->status != 200) {
-        return text;
+    if (n < 2 || etag[0] != '"' || etag[n - 1] != '"') {
+        return -1;
     }
-    (void)described_by(resp->j_body, link, linksz);
-    if (resp->no_etag || cJSON_GetObjectItemCaseSensitive(resp->j_body, "@odata.id") == NULL) {
-        return text;
-    }
-    /* The ETag covers the representation without its own @odata.etag. */
-    if (etag_of(text, strlen(text), etag, etagsz) == 0
-        && cJSON_AddStringToObject(resp->j_body, "@odata.etag", etag) != NULL) {
-        char *again = cJSON_PrintUnformatted(resp->j_body);
-
-        if (again != NULL) {
-            cJSON_free(text);
-            return again;
-        }
-    }
-    etag[0] = '\0';
-    return text;
+    return rf_fmt(out, outsz, ",\"@odata.etag\":\"\\\"%.*s\\\"\"", (int)(n - 2), etag + 1);
 }
 
-static void
-send_response(struct mg_connection *conn, const struct rf_req *req, struct rf_resp *resp,
-              unsigned allow)
+/* What goes on the wire as the body: the serialised JSON (with the @odata.etag member spliced in
+ * before its closing brace when etag_member is not empty) or a static body. */
+struct wire_body {
+    char *text; /* cJSON_free */
+    size_t text_len;
+    char etag_member[80];
+    const void *raw;
+    size_t len; /* bytes on the wire */
+};
+
+/*
+ * Serialises resp->j_body once. For a resource (it has @odata.id) answered 200 to a GET, the ETag
+ * covers that text, and @odata.etag is spliced into it rather than added to the tree and printed
+ * again. Fills etag and link (Link: rel=describedby). Returns 0, or -1 when out of memory.
+ */
+static int
+serialise(const struct rf_req *req, struct rf_resp *resp, struct wire_body *wb, char *etag,
+          size_t etagsz, char *link, size_t linksz)
 {
-    const struct app *app = req->app;
-    char *text = NULL;
-    const void *body;
-    size_t body_len;
-    char etag[48] = "";
-    char link[RF_URI_MAX] = "";
-    char num[32];
-    char allow_s[96];
     int is_get = req->method == RF_GET || req->is_head;
 
-    if (resp->j_body != NULL) {
-        text = serialise(req, resp, etag, sizeof etag, link, sizeof link);
-        if (text == NULL) {
-            rf_resp_reset(resp);
-            resp->status = 500;
+    wb->text = cJSON_PrintBuffered(resp->j_body, 4096, 0);
+    if (wb->text == NULL) {
+        return -1;
+    }
+    wb->text_len = strlen(wb->text);
+    wb->len = wb->text_len;
+    if (!is_get || resp->status != 200) {
+        return 0;
+    }
+    (void)described_by(resp->j_body, link, linksz);
+    if (resp->no_etag || !cJSON_IsObject(resp->j_body) || wb->text_len < 2
+        || wb->text[wb->text_len - 1] != '}'
+        || cJSON_GetObjectItemCaseSensitive(resp->j_body, "@odata.id") == NULL) {
+        return 0;
+    }
+    /* The ETag covers the representation without its own @odata.etag. */
+    if (etag_of(wb->text, wb->text_len, etag, etagsz) != 0
+        || etag_member(etag, wb->etag_member, sizeof wb->etag_member) != 0) {
+        etag[0] = '\0';
+        wb->etag_member[0] = '\0';
+        return 0;
+    }
+    wb->len += strlen(wb->etag_member);
+    return 0;
+}
+
+/* Appends "name: value\r\n". */
+static int
+put_header(struct rf_buf *b, const char *name, const char *value)
+{
+    return rf_buf_puts(b, name) != 0 || rf_buf_append(b, ": ", 2) != 0 || rf_buf_puts(b, value) != 0
+                   || rf_buf_append(b, "\r\n", 2) != 0
+               ? -1
+               : 0;
+}
+
+/* The reason phrases of the statuses this service sends. */
+static const char *
+reason_phrase(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 204:
+        return "No Content";
+    case 304:
+        return "Not Modified";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 412:
+        return "Precondition Failed";
+    case 413:
+        return "Content Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 428:
+        return "Precondition Required";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return status < 300 ? "OK" : status < 500 ? "Client Error" : "Server Error";
+    }
+}
+
+static int
+put_headers(struct rf_buf *b, const struct rf_req *req, const struct rf_resp *resp, unsigned allow,
+            int keep_alive, size_t body_len, const char *etag, const char *link)
+{
+    const struct app *app = req->app;
+    int is_get = req->method == RF_GET || req->is_head;
+    char num[48];
+    char allow_s[96];
+    char date[64];
+    struct tm tm;
+    time_t now = time(NULL);
+
+    if (rf_buf_printf(b, "HTTP/1.1 %d %s\r\n", resp->status, reason_phrase(resp->status)) != 0
+        || put_header(b, "OData-Version", "4.0") != 0
+        || (resp->status != 304
+            && put_header(b, "Content-Type", resp->content_type ? resp->content_type : JSON_CT)
+                   != 0)
+        || rf_fmt(num, sizeof num, "%zu", body_len) != 0
+        || put_header(b, "Content-Length", num) != 0
+        || put_header(b, "Cache-Control", resp->cache_control ? resp->cache_control : "no-cache")
+               != 0
+        || put_header(b, "X-Content-Type-Options", "nosniff") != 0
+        || put_header(b, "X-Frame-Options", "DENY") != 0
+        || put_header(b, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+               != 0) {
+        return -1;
+    }
+    if (app != NULL && app->cfg.hsts_max_age > 0
+        && (rf_fmt(num, sizeof num, "max-age=%ld", app->cfg.hsts_max_age) != 0
+            || put_header(b, "Strict-Transport-Security", num) != 0)) {
+        return -1;
+    }
+    if ((is_get || resp->status == 405) && allow != 0
+        && rf_allow_string(allow, allow_s, sizeof allow_s) == 0
+        && put_header(b, "Allow", allow_s) != 0) {
+        return -1;
+    }
+    if ((link[0] != '\0' && put_header(b, "Link", link) != 0)
+        || (etag[0] != '\0' && put_header(b, "ETag", etag) != 0)
+        || (resp->location[0] != '\0' && put_header(b, "Location", resp->location) != 0)
+        || (resp->status == 401
+            && put_header(b, "WWW-Authenticate", "Basic realm=\"rfjobd\", charset=\"UTF-8\"")
+                   != 0)) {
+        return -1;
+    }
+    for (size_t i = 0; i < resp->n_extra; i++) {
+        if (put_header(b, resp->extra[i].name, resp->extra[i].value) != 0) {
+            return -1;
         }
     }
-    if (text != NULL) {
-        body = text;
-        body_len = strlen(text);
-    } else {
-        body = resp->raw;
-        body_len = resp->raw ? resp->raw_len : 0;
+    if (gmtime_r(&now, &tm) == NULL
+        || strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm) == 0) {
+        (void)rf_strlcpy(date, "Thu, 01 Jan 1970 00:00:00 GMT", sizeof date);
+    }
+    return put_header(b, "Date", date) != 0
+                   || put_header(b, "Connection", keep_alive ? "keep-alive" : "close") != 0
+                   || rf_buf_append(b, "\r\n", 2) != 0
+               ? -1
+               : 0;
+}
+
+int
+rf_response_build(const struct rf_req *req, struct rf_resp *resp, unsigned allow, int keep_alive,
+                  struct rf_buf *out)
+{
+    struct wire_body wb;
+    char etag[48] = "";
+    char link[RF_URI_MAX] = "";
+    int is_get = req->method == RF_GET || req->is_head;
+    int rc = -1;
+
+    memset(&wb, 0, sizeof wb);
+    if (resp->j_body != NULL
+        && serialise(req, resp, &wb, etag, sizeof etag, link, sizeof link) != 0) {
+        rf_resp_reset(resp);
+        resp->status = 500;
+        etag[0] = '\0';
+        link[0] = '\0';
+    }
+    if (wb.text == NULL) {
+        wb.raw = resp->raw;
+        wb.len = resp->raw ? resp->raw_len : 0;
         if (is_get && resp->status == 200 && resp->raw != NULL && !resp->no_etag) {
             (void)etag_of(resp->raw, resp->raw_len, etag, sizeof etag);
         }
     }
     if (etag[0] != '\0' && req->if_none_match != NULL && etag_listed(req->if_none_match, etag)) {
         resp->status = 304;
-        body_len = 0;
+        wb.len = 0;
     }
+    out->len = 0;
+    if (put_headers(out, req, resp, allow, keep_alive, wb.len, etag, link) != 0) {
+        goto done;
+    }
+    if (!req->is_head && wb.len > 0) {
+        if (wb.text != NULL) {
+            size_t em = strlen(wb.etag_member);
 
-    mg_response_header_start(conn, resp->status);
-    mg_response_header_add(conn, "OData-Version", "4.0", -1);
-    if (resp->status != 304) {
-        mg_response_header_add(conn, "Content-Type",
-                               resp->content_type ? resp->content_type : JSON_CT, -1);
+            if ((em > 0
+                 && (rf_buf_append(out, wb.text, wb.text_len - 1) != 0
+                     || rf_buf_append(out, wb.etag_member, em) != 0
+                     || rf_buf_append(out, "}", 1) != 0))
+                || (em == 0 && rf_buf_append(out, wb.text, wb.text_len) != 0)) {
+                goto done;
+            }
+        } else if (rf_buf_append(out, wb.raw, wb.len) != 0) {
+            goto done;
+        }
     }
-    if (rf_fmt(num, sizeof num, "%zu", body_len) == 0) {
-        mg_response_header_add(conn, "Content-Length", num, -1);
+    rc = 0;
+done:
+    cJSON_free(wb.text);
+    return rc;
+}
+
+/* Does a Connection header list the token (case-insensitive, comma-separated)? */
+static int
+header_has_token(const char *h, const char *token)
+{
+    size_t n = strlen(token);
+
+    while (*h != '\0') {
+        size_t len;
+
+        while (*h == ' ' || *h == '\t' || *h == ',') {
+            h++;
+        }
+        len = strcspn(h, ", \t");
+        if (len == n && strncasecmp(h, token, n) == 0) {
+            return 1;
+        }
+        h += len;
     }
-    mg_response_header_add(conn, "Cache-Control",
-                           resp->cache_control ? resp->cache_control : "no-cache", -1);
-    mg_response_header_add(conn, "X-Content-Type-Options", "nosniff", -1);
-    mg_response_header_add(conn, "X-Frame-Options", "DENY", -1);
-    mg_response_header_add(conn, "Content-Security-Policy",
-                           "default-src 'none'; frame-ancestors 'none'", -1);
-    if (app != NULL && app->cfg.hsts_max_age > 0
-        && rf_fmt(num, sizeof num, "max-age=%ld", app->cfg.hsts_max_age) == 0) {
-        mg_response_header_add(conn, "Strict-Transport-Security", num, -1);
+    return 0;
+}
+
+/* civetweb's own rule (should_keep_alive): the client's Connection header when it sends one,
+ * otherwise keep-alive for HTTP/1.1 only. Keep-alive is always enabled (config.c). */
+static int
+keep_alive_wanted(const struct mg_connection *conn)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    const char *h = mg_get_header(conn, "Connection");
+
+    if (h != NULL) {
+        return header_has_token(h, "keep-alive");
     }
-    if ((is_get || resp->status == 405) && allow != 0
-        && rf_allow_string(allow, allow_s, sizeof allow_s) == 0) {
-        mg_response_header_add(conn, "Allow", allow_s, -1);
+    return ri != NULL && ri->http_version != NULL && strcmp(ri->http_version, "1.1") == 0;
+}
+
+/* Sends the whole response with one mg_write (one TLS record and one write(2) for a response
+ * that fits in a record): civetweb's mg_response_header_* write every header line separately. */
+static void
+send_response(struct mg_connection *conn, const struct rf_req *req, struct rf_resp *resp,
+              unsigned allow)
+{
+    static const char oom[] = "HTTP/1.1 503 Service Unavailable\r\nOData-Version: 4.0\r\n"
+                              "Content-Length: 0\r\nConnection: close\r\n\r\n";
+    struct rf_buf out;
+
+    rf_buf_init(&out, RF_RESPONSE_MAX);
+    if (rf_response_build(req, resp, allow, keep_alive_wanted(conn), &out) == 0) {
+        (void)mg_write(conn, out.data, out.len);
+    } else {
+        resp->status = 503;
+        (void)mg_write(conn, oom, sizeof oom - 1);
     }
-    if (link[0] != '\0') {
-        mg_response_header_add(conn, "Link", link, -1);
-    }
-    if (etag[0] != '\0') {
-        mg_response_header_add(conn, "ETag", etag, -1);
-    }
-    if (resp->location[0] != '\0') {
-        mg_response_header_add(conn, "Location", resp->location, -1);
-    }
-    if (resp->status == 401) {
-        mg_response_header_add(conn, "WWW-Authenticate",
-                               "Basic realm=\"rfjobd\", charset=\"UTF-8\"", -1);
-    }
-    for (size_t i = 0; i < resp->n_extra; i++) {
-        mg_response_header_add(conn, resp->extra[i].name, resp->extra[i].value, -1);
-    }
-    mg_response_header_send(conn);
-    if (!req->is_head && body_len > 0) {
-        mg_write(conn, body, body_len);
-    }
-    cJSON_free(text);
+    rf_buf_cleanup(&out);
 }
 
 /* Reads the request body, at most max bytes. Returns 0, 1 when too large, -1 on I/O error. */
@@ -868,11 +1045,10 @@ router_handle(struct mg_connection *conn)
     memset(&resp, 0, sizeof resp);
     resp.status = 200;
     if (req == NULL) {
-        resp.status = 503;
-        mg_response_header_start(conn, 503);
-        mg_response_header_add(conn, "OData-Version", "4.0", -1);
-        mg_response_header_add(conn, "Content-Length", "0", -1);
-        mg_response_header_send(conn);
+        static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nOData-Version: 4.0\r\n"
+                                   "Content-Length: 0\r\nConnection: close\r\n\r\n";
+
+        (void)mg_write(conn, busy, sizeof busy - 1);
         return 1;
     }
     req->app = ri->user_data;

@@ -7,12 +7,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RF_PATH_MAX 1024   /* longest request path accepted */
-#define RF_SEG_MAX 16      /* most path segments */
-#define RF_SEG_LEN_MAX 128 /* longest segment */
-#define RF_URI_MAX 512     /* longest URI the service builds */
-#define RF_USER_MAX 64     /* longest user name */
-#define RF_EXTRA_HEADERS 4 /* extra response headers a handler may set */
+#define RF_PATH_MAX 1024            /* longest request path accepted */
+#define RF_SEG_MAX 16               /* most path segments */
+#define RF_SEG_LEN_MAX 128          /* longest segment */
+#define RF_URI_MAX 512              /* longest URI the service builds */
+#define RF_USER_MAX 64              /* longest user name */
+#define RF_EXTRA_HEADERS 4          /* extra response headers a handler may set */
+#define RF_RESPONSE_MAX (64u << 20) /* largest response (headers and body) the router builds */
 
 struct app;
 
@@ -203,6 +204,22 @@ int rf_resp_header(struct rf_resp *resp, const char *name, const char *value);
 
 /* Releases what resp owns and resets it to an empty 200. */
 void rf_resp_reset(struct rf_resp *resp);
+
+struct rf_buf;
+
+/*
+ * Builds the whole HTTP/1.1 response to req into out (an initialised rf_buf, emptied first): the
+ * status line, the common headers (OData-Version, Content-Type, Content-Length, Cache-Control,
+ * security headers, Allow, Link, ETag, Location, WWW-Authenticate, the handler's extra headers,
+ * Date, Connection per keep_alive), the blank line and, unless req->is_head, the body, so that the
+ * router sends it with one write. resp->j_body is serialised once; a resource (it has @odata.id)
+ * answered 200 to a GET gets a strong ETag over that text and @odata.etag spliced into it, and
+ * If-None-Match naming the ETag turns the answer into a 304 without a body. A j_body that cannot
+ * be serialised turns resp into an empty 500. Returns 0, or -1 when out of memory or over
+ * out's maximum. Takes no lock; resp keeps its body (rf_resp_reset releases it).
+ */
+int rf_response_build(const struct rf_req *req, struct rf_resp *resp, unsigned allow,
+                      int keep_alive, struct rf_buf *out);
 
 /*
  * The civetweb begin_request callback: serves every request through the route table. Returns 1
