@@ -14,7 +14,9 @@
 #include "auth.h"
 #include "log.h"
 #include "rf_buf.h"
+#include "res.h"
 #include "rf_msg.h"
+#include "rf_query.h"
 #include "tls.h"
 
 #define JSON_CT "application/json; charset=utf-8"
@@ -371,6 +373,399 @@ route_refuse(struct rf_req *req, struct rf_resp *resp, const struct rf_route *ro
     return 0;
 }
 
+/* An echo of client input in a message: bounded and printable, so a hostile path cannot bloat
+ * or corrupt replies and logs. */
+static void
+echo_copy(char *dst, size_t dstsz, const char *src)
+{
+    if (rf_strlcpy(dst, src, dstsz) != 0 && dstsz > 4) {
+        memcpy(dst + dstsz - 4, "...", 4);
+    }
+    for (char *p = dst; *p != '\0'; p++) {
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) {
+            *p = '?';
+        }
+    }
+}
+
+/* ---- query options the router applies for routes that do not implement them ---------------- */
+
+/*
+ * A GET route implements the query options in route->queries itself. The router accepts the
+ * others too and applies them to the handler's body afterwards, in DSP0266's order: only, then on
+ * a collection (a body with a "Members" array) $filter, $skip and $top, then $expand, then
+ * $select. excerpt on a resource that defines no excerpt returns the whole resource, as DSP0266
+ * says. Members and expanded links are fetched through router_dispatch as the same principal, so
+ * they pass the same privilege checks as a direct GET; a reference the principal may not read,
+ * or that does not answer 200, stays a reference.
+ */
+#define RF_Q_GENERIC                                                                               \
+    (RF_Q_TOP | RF_Q_SKIP | RF_Q_SELECT | RF_Q_EXPAND | RF_Q_FILTER | RF_Q_ONLY | RF_Q_EXCERPT)
+
+static unsigned
+route_queries(const struct rf_route *route)
+{
+    return route->queries | (route->method == RF_GET ? RF_Q_GENERIC : 0u);
+}
+
+/* The RF_Q_* bits of the options a parsed query holds. */
+static unsigned
+query_bits(const struct rf_query *q)
+{
+    return (q->has_top ? RF_Q_TOP : 0u) | (q->has_skip ? RF_Q_SKIP : 0u)
+           | (q->select != NULL ? RF_Q_SELECT : 0u) | (q->expand != 0 ? RF_Q_EXPAND : 0u)
+           | (q->filter != NULL ? RF_Q_FILTER : 0u) | (q->only ? RF_Q_ONLY : 0u)
+           | (q->excerpt ? RF_Q_EXCERPT : 0u);
+}
+
+/* Whether the raw query may hold an option the route does not implement: a known name outside
+ * own, or any percent-escape (a name the quick scan cannot see). */
+static int
+query_needs_router(const char *query, unsigned own)
+{
+    const char *p = query;
+
+    if (query == NULL || query[0] == '\0') {
+        return 0;
+    }
+    if (strchr(query, '%') != NULL) {
+        return 1;
+    }
+    while (p != NULL && *p != '\0') {
+        size_t n = strcspn(p, "=&");
+
+        for (size_t i = 0; i < sizeof query_names / sizeof query_names[0]; i++) {
+            if (strlen(query_names[i].name) == n && strncmp(p, query_names[i].name, n) == 0
+                && !(own & query_names[i].flag)) {
+                return 1;
+            }
+        }
+        p = strchr(p, '&');
+        if (p != NULL) {
+            p++;
+        }
+    }
+    return 0;
+}
+
+/* One sub-request: the state router_dispatch needs, reused for every fetch of one request. */
+struct fetcher {
+    const struct rf_req *parent;
+    size_t budget; /* fetches left */
+    struct rf_req sub;
+    char norm[RF_PATH_MAX + 2];
+};
+
+/* GETs uri as the parent request's principal. Returns the body of a 200 with an object (the
+ * caller owns it), or NULL. */
+static cJSON *
+fetch(struct fetcher *f, const char *uri)
+{
+    struct rf_resp r;
+    cJSON *j = NULL;
+
+    if (f->budget == 0 || uri[0] != '/' || strpbrk(uri, "?#") != NULL) {
+        return NULL;
+    }
+    f->budget--;
+    memset(&f->sub, 0, sizeof f->sub);
+    if (rf_path_parse(uri, &f->sub, f->norm, sizeof f->norm) != RF_PATH_OK) {
+        return NULL;
+    }
+    f->sub.app = f->parent->app;
+    f->sub.method = RF_GET;
+    f->sub.remote_addr = f->parent->remote_addr;
+    f->sub.who = f->parent->who;
+    memset(&r, 0, sizeof r);
+    r.status = 200;
+    router_dispatch(&f->sub, &r);
+    if (r.status == 200 && cJSON_IsObject(r.j_body)) {
+        j = r.j_body;
+        r.j_body = NULL;
+    }
+    rf_resp_reset(&r);
+    return j;
+}
+
+/* The URI of a navigation reference: an object whose only member is "@odata.id". */
+static const char *
+reference_uri(const cJSON *j)
+{
+    const cJSON *j_id;
+
+    if (!cJSON_IsObject(j) || j->child == NULL || j->child->next != NULL) {
+        return NULL;
+    }
+    j_id = j->child;
+    if (j_id->string == NULL || strcmp(j_id->string, "@odata.id") != 0 || !cJSON_IsString(j_id)) {
+        return NULL;
+    }
+    return j_id->valuestring;
+}
+
+static int expand_tree(struct fetcher *f, cJSON *j_node, int kind, int levels, int in_links);
+
+/* Replaces the reference j_ref (a child of j_parent) with the resource it names, itself expanded
+ * to levels - 1. Returns 0, or -1 when out of memory. */
+static int
+expand_one(struct fetcher *f, cJSON *j_parent, cJSON *j_ref, int kind, int levels)
+{
+    cJSON *j_res = fetch(f, reference_uri(j_ref));
+
+    if (j_res == NULL) {
+        return 0; /* not readable: stays a reference */
+    }
+    /* In an object the replacement takes the member's name (ReplaceItemViaPointer keeps none). */
+    if ((levels > 1 && expand_tree(f, j_res, kind, levels - 1, 0) != 0)
+        || !(cJSON_IsObject(j_parent)
+                 ? cJSON_ReplaceItemInObjectCaseSensitive(j_parent, j_ref->string, j_res)
+                 : cJSON_ReplaceItemViaPointer(j_parent, j_ref, j_res))) {
+        cJSON_Delete(j_res);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Expands the references under j_node: "*" every one, "." those outside Links, "~" those inside
+ * Links; each embedded resource is expanded again to levels - 1. Returns 0, or -1 when out of
+ * memory.
+ */
+static int
+expand_tree(struct fetcher *f, cJSON *j_node, int kind, int levels, int in_links)
+{
+    cJSON *j_it = j_node->child;
+
+    while (j_it != NULL) {
+        cJSON *j_next = j_it->next;
+        int links = in_links || (cJSON_IsObject(j_node) && j_it->string != NULL
+                                 && strcmp(j_it->string, "Links") == 0);
+
+        if (reference_uri(j_it) != NULL) {
+            int want = kind == RF_EXPAND_ASTERISK || (kind == RF_EXPAND_DOT && !links)
+                       || (kind == RF_EXPAND_TILDE && links);
+
+            if (want && expand_one(f, j_node, j_it, kind, levels) != 0) {
+                return -1;
+            }
+        } else if ((cJSON_IsObject(j_it) || cJSON_IsArray(j_it))
+                   && expand_tree(f, j_it, kind, levels, links) != 0) {
+            return -1;
+        }
+        j_it = j_next;
+    }
+    return 0;
+}
+
+/* Sets (or adds) a number member. */
+static int
+set_number(cJSON *j, const char *name, double v)
+{
+    cJSON *j_old = cJSON_GetObjectItemCaseSensitive(j, name);
+
+    if (j_old != NULL) {
+        cJSON_SetNumberValue(j_old, v);
+        return 0;
+    }
+    return cJSON_AddNumberToObject(j, name, v) != NULL ? 0 : -1;
+}
+
+/* Keeps the members that match the filter; members that are references are fetched to be
+ * evaluated (and stay references). Members@odata.count becomes the number of matches. */
+static int
+filter_members(struct fetcher *f, cJSON *j_coll, cJSON *j_members, const struct rf_filter *flt)
+{
+    cJSON *j_it = j_members->child;
+    size_t kept = 0;
+
+    while (j_it != NULL) {
+        cJSON *j_next = j_it->next;
+        const char *uri = reference_uri(j_it);
+        cJSON *j_full = uri != NULL ? fetch(f, uri) : NULL;
+        int match = rf_filter_eval_json(flt, j_full != NULL ? j_full : j_it);
+
+        if (uri != NULL && j_full == NULL) {
+            match = 0; /* not readable: not listed */
+        }
+        cJSON_Delete(j_full);
+        if (match) {
+            kept++;
+        } else {
+            cJSON_Delete(cJSON_DetachItemViaPointer(j_members, j_it));
+        }
+        j_it = j_next;
+    }
+    return set_number(j_coll, "Members@odata.count", (double)kept);
+}
+
+/* The raw query without $skip and $top (nor their percent-encoded names), each parameter
+ * preceded by '&'. */
+static int
+other_params(const char *query, struct rf_buf *out)
+{
+    static const char *const paging[] = {"$skip=", "%24skip=", "$top=", "%24top="};
+    const char *p = query;
+
+    while (p != NULL && *p != '\0') {
+        const char *amp = strchr(p, '&');
+        size_t len = amp != NULL ? (size_t)(amp - p) : strlen(p);
+        int skip = len == 0;
+
+        for (size_t i = 0; i < sizeof paging / sizeof paging[0]; i++) {
+            skip |= strncmp(p, paging[i], strlen(paging[i])) == 0;
+        }
+        if (!skip && (rf_buf_append(out, "&", 1) != 0 || rf_buf_append(out, p, len) != 0)) {
+            return -1;
+        }
+        p = amp != NULL ? amp + 1 : NULL;
+    }
+    return 0;
+}
+
+/* Applies $skip and $top to Members. Members@odata.count stays the total; when members remain
+ * after the page, Members@odata.nextLink names the next one. */
+static int
+page_members(const struct rf_req *req, cJSON *j_coll, cJSON *j_members, const struct rf_query *q)
+{
+    size_t total = (size_t)cJSON_GetArraySize(j_members);
+    size_t skip = q->has_skip ? q->skip : 0;
+    size_t top = q->has_top ? q->top : SIZE_MAX;
+    size_t i = 0;
+    size_t n = 0;
+    cJSON *j_it = j_members->child;
+    struct rf_buf link;
+    int rc;
+
+    while (j_it != NULL) {
+        cJSON *j_next = j_it->next;
+
+        if (i < skip || n >= top) {
+            cJSON_Delete(cJSON_DetachItemViaPointer(j_members, j_it));
+        } else {
+            n++;
+        }
+        i++;
+        j_it = j_next;
+    }
+    if (set_number(j_coll, "Members@odata.count", (double)total) != 0) {
+        return -1;
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(j_coll, "Members@odata.nextLink");
+    if (n == 0 || skip + n >= total) {
+        return 0;
+    }
+    rf_buf_init(&link, RF_QUERY_LEN_MAX + RF_PATH_MAX + 64);
+    rc = rf_buf_printf(&link, "%s?$skip=%zu", req->path, skip + n) != 0
+                 || (q->has_top && rf_buf_printf(&link, "&$top=%zu", top) != 0)
+                 || other_params(req->query, &link) != 0
+                 || cJSON_AddStringToObject(j_coll, "Members@odata.nextLink", link.data) == NULL
+             ? -1
+             : 0;
+    rf_buf_cleanup(&link);
+    return rc;
+}
+
+/* Applies the options in gen (parsed into q) to resp's body. */
+static void
+generic_apply(const struct rf_req *req, struct rf_resp *resp, const struct rf_query *q,
+              unsigned gen)
+{
+    struct fetcher *f = malloc(sizeof *f);
+    cJSON *j = resp->j_body;
+    cJSON *j_members = cJSON_GetObjectItemCaseSensitive(j, "Members");
+    int coll = cJSON_IsArray(j_members);
+    int rc = 0;
+
+    if (f == NULL) {
+        rf_resp_error(resp, 500, RF_MSG_INTERNAL_ERROR, NULL);
+        return;
+    }
+    f->parent = req;
+    f->budget = RF_EXPAND_FETCH_MAX;
+    if (coll && (gen & RF_Q_ONLY)) {
+        /* only: a collection of exactly one member answers with that member. */
+        const char *uri = cJSON_GetArraySize(j_members) == 1
+                              ? reference_uri(cJSON_GetArrayItem(j_members, 0))
+                              : NULL;
+        cJSON *j_one = uri != NULL ? fetch(f, uri) : NULL;
+
+        if (j_one != NULL) {
+            rf_res_reply(resp, j_one);
+        }
+        free(f);
+        return;
+    }
+    if (coll && (gen & RF_Q_FILTER)) {
+        rc = filter_members(f, j, j_members, q->filter);
+    }
+    if (rc == 0 && coll && (gen & (RF_Q_TOP | RF_Q_SKIP)) && (q->has_top || q->has_skip)) {
+        rc = page_members(req, j, j_members, q);
+    }
+    if (rc == 0 && (gen & RF_Q_EXPAND) && q->expand != RF_EXPAND_NONE) {
+        f->budget = RF_EXPAND_FETCH_MAX;
+        rc = expand_tree(f, j, q->expand, q->expand_levels, 0);
+    }
+    if (rc == 0 && (gen & RF_Q_SELECT)) {
+        if (!coll) {
+            rf_select_apply(q->select, j);
+        } else {
+            /* On a collection, $select shapes the expanded members (as the Jobs collection). */
+            cJSON *j_m;
+
+            cJSON_ArrayForEach(j_m, j_members)
+            {
+                if (reference_uri(j_m) == NULL) {
+                    rf_select_apply(q->select, j_m);
+                }
+            }
+        }
+    }
+    free(f);
+    if (rc != 0) {
+        rf_resp_error(resp, 500, RF_MSG_INTERNAL_ERROR, NULL);
+    }
+}
+
+/* Runs the route's handler, with the query options it does not implement applied by the router
+ * (GET routes only). */
+static void
+route_run(struct rf_req *req, struct rf_resp *resp, const struct rf_route *route)
+{
+    struct rf_query q;
+    unsigned gen;
+
+    if (route->method != RF_GET || !query_needs_router(req->query, route->queries)) {
+        route->handler(req, resp);
+        return;
+    }
+    if (rf_query_parse_mask(req->query, route_queries(route), &q, resp) != 0) {
+        rf_query_cleanup(&q);
+        return;
+    }
+    gen = query_bits(&q) & ~route->queries;
+    route->handler(req, resp);
+    if (gen != 0 && resp->status == 200 && cJSON_IsObject(resp->j_body)) {
+        generic_apply(req, resp, &q, gen);
+    }
+    rf_query_cleanup(&q);
+}
+
+/* 501 QueryParameterUnsupported for an option the route accepts neither itself nor through the
+ * router. Returns 1 when refused. */
+static int
+query_refuse(const struct rf_req *req, struct rf_resp *resp, const struct rf_route *route)
+{
+    char bad[64];
+    char name[64];
+
+    if (rf_query_check(req->query, route_queries(route), bad, sizeof bad) == 0) {
+        return 0;
+    }
+    echo_copy(name, sizeof name, bad);
+    rf_resp_error(resp, 501, RF_MSG_QUERY_PARAMETER_UNSUPPORTED, NULL, name);
+    return 1;
+}
+
 void
 router_dispatch(struct rf_req *req, struct rf_resp *resp)
 {
@@ -380,10 +775,10 @@ router_dispatch(struct rf_req *req, struct rf_resp *resp)
     enum rf_method m = req->method == RF_HEAD ? RF_GET : req->method;
 
     route = rf_route_match(req, m, &exists, &allow);
-    if (route_refuse(req, resp, route, exists)) {
+    if (route_refuse(req, resp, route, exists) || query_refuse(req, resp, route)) {
         return;
     }
-    route->handler(req, resp);
+    route_run(req, resp, route);
 }
 
 /* ---- civetweb side ------------------------------------------------------------------------ */
@@ -844,21 +1239,6 @@ media_type_json(const char *ct)
     return *ct == '\0' || *ct == ';';
 }
 
-/* An echo of client input in a message: bounded and printable, so a hostile path cannot bloat
- * or corrupt replies and logs. */
-static void
-echo_copy(char *dst, size_t dstsz, const char *src)
-{
-    if (rf_strlcpy(dst, src, dstsz) != 0 && dstsz > 4) {
-        memcpy(dst + dstsz - 4, "...", 4);
-    }
-    for (char *p = dst; *p != '\0'; p++) {
-        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) {
-            *p = '?';
-        }
-    }
-}
-
 static void
 handle(struct mg_connection *conn, struct rf_req *req, struct rf_resp *resp, char *normbuf,
        size_t normsz, unsigned *allow_out)
@@ -873,6 +1253,8 @@ handle(struct mg_connection *conn, struct rf_req *req, struct rf_resp *resp, cha
     unsigned allow;
     enum rf_method m;
     char echo[128];
+    int need_auth;
+    int opt_auth;
 
     req->method = method_parse(ri->request_method);
     req->is_head = req->method == RF_HEAD;
@@ -891,7 +1273,14 @@ handle(struct mg_connection *conn, struct rf_req *req, struct rf_resp *resp, cha
     route = rf_route_match(req, m, &exists, &allow);
     *allow_out = allow;
 
-    if (route == NULL || !route->priv.noauth) {
+    need_auth = route == NULL || !route->priv.noauth;
+    /* A route served without credentials (the service root) still reads what its query options
+     * embed ($expand, only) as the requester when credentials come with the request; when they
+     * do not authenticate, as an anonymous requester. */
+    opt_auth = !need_auth && query_needs_router(req->query, route->queries)
+               && (mg_get_header(conn, "Authorization") != NULL
+                   || mg_get_header(conn, "X-Auth-Token") != NULL);
+    if (need_auth || opt_auth) {
         char cn[RF_USER_MAX] = "";
         int arc;
 
@@ -901,11 +1290,12 @@ handle(struct mg_connection *conn, struct rf_req *req, struct rf_resp *resp, cha
         }
         arc = auth_request(req->app->auth, mg_get_header(conn, "Authorization"),
                            mg_get_header(conn, "X-Auth-Token"), cn, req->remote_addr, &req->who);
-        if (arc == AUTH_ERROR) {
+        if (arc != 0 && !need_auth) {
+            memset(&req->who, 0, sizeof req->who);
+        } else if (arc == AUTH_ERROR) {
             rf_resp_error(resp, 500, RF_MSG_INTERNAL_ERROR, NULL);
             return;
-        }
-        if (arc != 0) {
+        } else if (arc != 0) {
             rf_resp_error(
                 resp, 401,
                 arc == AUTH_BAD_TOKEN ? RF_MSG_NO_VALID_SESSION : RF_MSG_ACCESS_UNAUTHORIZED, NULL);
@@ -928,11 +1318,7 @@ handle(struct mg_connection *conn, struct rf_req *req, struct rf_resp *resp, cha
     if (route_refuse(req, resp, route, exists)) {
         return;
     }
-    if (rf_query_check(req->query, route->queries, echo, 64) != 0) {
-        char name[64];
-
-        echo_copy(name, sizeof name, echo);
-        rf_resp_error(resp, 501, RF_MSG_QUERY_PARAMETER_UNSUPPORTED, NULL, name);
+    if (query_refuse(req, resp, route)) {
         return;
     }
     if (m == RF_POST || m == RF_PATCH || m == RF_PUT) {
@@ -983,7 +1369,7 @@ handle(struct mg_connection *conn, struct rf_req *req, struct rf_resp *resp, cha
         req->j_body = NULL;
         return;
     }
-    route->handler(req, resp);
+    route_run(req, resp, route);
     cJSON_Delete(j_body);
     free(body);
     req->body = NULL;

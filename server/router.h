@@ -14,6 +14,7 @@
 #define RF_USER_MAX 64              /* longest user name */
 #define RF_EXTRA_HEADERS 4          /* extra response headers a handler may set */
 #define RF_RESPONSE_MAX (64u << 20) /* largest response (headers and body) the router builds */
+#define RF_EXPAND_FETCH_MAX 2000    /* most resources one request's $expand, $filter or only reads */
 
 struct app;
 
@@ -133,7 +134,8 @@ struct rf_route {
     const char *path;
     struct rf_privreq priv;
     rf_handler_fn handler;
-    unsigned queries; /* RF_Q_* query options the handler implements; others get 501 */
+    unsigned queries; /* RF_Q_* query options the handler implements itself; on a GET route the
+                       * router applies the others to the handler's body (router_dispatch) */
     unsigned flags;   /* RF_ROUTE_* */
 };
 
@@ -236,8 +238,18 @@ int router_handle(struct mg_connection *conn);
 int router_http_error(struct mg_connection *conn, int status, const char *msg);
 
 /*
- * Dispatches an already parsed and authenticated request without civetweb: used by tests and
- * by work that runs requests on a user's behalf. Applies the route's privilege check.
+ * Dispatches an already parsed and authenticated request without civetweb: used by tests, by
+ * work that runs requests on a user's behalf and by the router itself to read members and links
+ * for query options. Applies the route's privilege check (404, 405, 403) and the query options:
+ * 501 QueryParameterUnsupported for a '$' option no route supports, the errors of
+ * rf_query_parse_mask for bad values, then the handler. On a GET route the options the handler
+ * does not implement (route->queries) are applied by the router to a 200 body: only (a collection
+ * of one member answers with that member), on a collection (a "Members" array) $filter, $skip and
+ * $top (Members@odata.count the total, Members@odata.nextLink while members remain), $expand
+ * ("*", ".", "~" with $levels; each link read with router_dispatch as req->who, unreadable links
+ * stay references, at most RF_EXPAND_FETCH_MAX reads per request), and $select (on a collection,
+ * to the expanded members). excerpt on such a route returns the whole resource (DSP0266: no
+ * excerpt defined). Takes no lock itself; handlers take theirs.
  */
 void router_dispatch(struct rf_req *req, struct rf_resp *resp);
 
