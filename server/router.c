@@ -538,8 +538,9 @@ expand_tree(struct fetcher *f, cJSON *j_node, int kind, int levels, int in_links
 
     while (j_it != NULL) {
         cJSON *j_next = j_it->next;
-        int links = in_links || (cJSON_IsObject(j_node) && j_it->string != NULL
-                                 && strcmp(j_it->string, "Links") == 0);
+        int links = in_links
+                    || (cJSON_IsObject(j_node) && j_it->string != NULL
+                        && strcmp(j_it->string, "Links") == 0);
 
         if (reference_uri(j_it) != NULL) {
             int want = kind == RF_EXPAND_ASTERISK || (kind == RF_EXPAND_DOT && !links)

@@ -14,7 +14,7 @@
 #define RF_USER_MAX 64              /* longest user name */
 #define RF_EXTRA_HEADERS 4          /* extra response headers a handler may set */
 #define RF_RESPONSE_MAX (64u << 20) /* largest response (headers and body) the router builds */
-#define RF_EXPAND_FETCH_MAX 2000    /* most resources one request's $expand, $filter or only reads */
+#define RF_EXPAND_FETCH_MAX 2000 /* most resources one request's $expand, $filter or only reads */
 
 struct app;
 
