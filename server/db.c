@@ -13,6 +13,7 @@
 struct db {
     sqlite3 *h;
     pthread_mutex_t lock;
+    sqlite3_stmt *account_get; /* prepared once: every authenticated request reads the account */
 };
 
 /* Ordered migrations: entry i brings the schema from version i to i + 1. Never edit one that
@@ -169,6 +170,7 @@ db_close(struct db *db)
     if (db == NULL) {
         return;
     }
+    sqlite3_finalize(db->account_get);
     sqlite3_close(db->h);
     pthread_mutex_destroy(&db->lock);
     free(db);
@@ -237,18 +239,23 @@ db_meta_set(struct db *db, const char *key, const char *value)
 int
 db_account_get(struct db *db, const char *user, struct db_account *out)
 {
-    sqlite3_stmt *st = NULL;
+    sqlite3_stmt *st;
     int rc = DB_ERR;
     int s;
 
     memset(out, 0, sizeof *out);
     pthread_mutex_lock(&db->lock);
-    if (sqlite3_prepare_v2(db->h,
-                           "SELECT user, role, password_hash, enabled, locked, "
-                           "password_change_required, locked_until FROM accounts WHERE user = ?1",
-                           -1, &st, NULL)
-            == SQLITE_OK
-        && sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
+    if (db->account_get == NULL
+        && sqlite3_prepare_v2(
+               db->h,
+               "SELECT user, role, password_hash, enabled, locked, "
+               "password_change_required, locked_until FROM accounts WHERE user = ?1",
+               -1, &db->account_get, NULL)
+               != SQLITE_OK) {
+        db->account_get = NULL;
+    }
+    st = db->account_get;
+    if (st != NULL && sqlite3_bind_text(st, 1, user, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
         s = sqlite3_step(st);
         if (s == SQLITE_ROW) {
             if (copy_col(st, 0, out->user, sizeof out->user) == 0
@@ -267,7 +274,10 @@ db_account_get(struct db *db, const char *user, struct db_account *out)
     if (rc == DB_ERR) {
         log_msg(LOG_LEVEL_ERROR, "db: reading an account: %s", sqlite3_errmsg(db->h));
     }
-    sqlite3_finalize(st);
+    if (st != NULL) {
+        (void)sqlite3_reset(st);
+        (void)sqlite3_clear_bindings(st);
+    }
     pthread_mutex_unlock(&db->lock);
     return rc;
 }

@@ -5,6 +5,7 @@
 #include "res.h"
 #include "rf_embedded.h"
 #include "rf_msg.h"
+#include "rf_query.h"
 
 void
 res_root_versions(struct rf_req *req, struct rf_resp *resp)
@@ -20,7 +21,8 @@ res_root_versions(struct rf_req *req, struct rf_resp *resp)
     resp->no_etag = 1;
 }
 
-/* What the query options of DSP0266 this service implements: none yet, and it says so. */
+/* The query options of DSP0266 this service implements, on every GET: routes that do not
+ * implement an option themselves get it from the router (router_dispatch in router.h). */
 static cJSON *
 protocol_features(void)
 {
@@ -28,19 +30,20 @@ protocol_features(void)
     cJSON *j_exp = j ? cJSON_AddObjectToObject(j, "ExpandQuery") : NULL;
     cJSON *j_deep = j ? cJSON_AddObjectToObject(j, "DeepOperations") : NULL;
 
-    if (j_exp == NULL || j_deep == NULL || cJSON_AddFalseToObject(j_exp, "ExpandAll") == NULL
-        || cJSON_AddFalseToObject(j_exp, "Levels") == NULL
-        || cJSON_AddFalseToObject(j_exp, "Links") == NULL
-        || cJSON_AddFalseToObject(j_exp, "NoLinks") == NULL
+    if (j_exp == NULL || j_deep == NULL || cJSON_AddTrueToObject(j_exp, "ExpandAll") == NULL
+        || cJSON_AddTrueToObject(j_exp, "Levels") == NULL
+        || cJSON_AddNumberToObject(j_exp, "MaxLevels", RF_QUERY_EXPAND_LEVELS_MAX) == NULL
+        || cJSON_AddTrueToObject(j_exp, "Links") == NULL
+        || cJSON_AddTrueToObject(j_exp, "NoLinks") == NULL
         || cJSON_AddFalseToObject(j_deep, "DeepPATCH") == NULL
         || cJSON_AddFalseToObject(j_deep, "DeepPOST") == NULL
-        || cJSON_AddFalseToObject(j, "FilterQuery") == NULL
-        || cJSON_AddFalseToObject(j, "FilterQueryComparisonOperations") == NULL
-        || cJSON_AddFalseToObject(j, "FilterQueryCompoundOperations") == NULL
-        || cJSON_AddFalseToObject(j, "SelectQuery") == NULL
-        || cJSON_AddFalseToObject(j, "TopSkipQuery") == NULL
-        || cJSON_AddFalseToObject(j, "OnlyMemberQuery") == NULL
-        || cJSON_AddFalseToObject(j, "ExcerptQuery") == NULL
+        || cJSON_AddTrueToObject(j, "FilterQuery") == NULL
+        || cJSON_AddTrueToObject(j, "FilterQueryComparisonOperations") == NULL
+        || cJSON_AddTrueToObject(j, "FilterQueryCompoundOperations") == NULL
+        || cJSON_AddTrueToObject(j, "SelectQuery") == NULL
+        || cJSON_AddTrueToObject(j, "TopSkipQuery") == NULL
+        || cJSON_AddTrueToObject(j, "OnlyMemberQuery") == NULL
+        || cJSON_AddTrueToObject(j, "ExcerptQuery") == NULL
         || cJSON_AddFalseToObject(j, "IncludeOriginOfConditionQuery") == NULL
         || cJSON_AddTrueToObject(j, "MultipleHTTPRequests") == NULL) {
         cJSON_Delete(j);

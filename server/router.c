@@ -8,12 +8,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "app.h"
 #include "auth.h"
 #include "log.h"
 #include "rf_buf.h"
+#include "res.h"
 #include "rf_msg.h"
+#include "rf_query.h"
 #include "tls.h"
 
 #define JSON_CT "application/json; charset=utf-8"
@@ -370,6 +373,400 @@ route_refuse(struct rf_req *req, struct rf_resp *resp, const struct rf_route *ro
     return 0;
 }
 
+/* An echo of client input in a message: bounded and printable, so a hostile path cannot bloat
+ * or corrupt replies and logs. */
+static void
+echo_copy(char *dst, size_t dstsz, const char *src)
+{
+    if (rf_strlcpy(dst, src, dstsz) != 0 && dstsz > 4) {
+        memcpy(dst + dstsz - 4, "...", 4);
+    }
+    for (char *p = dst; *p != '\0'; p++) {
+        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) {
+            *p = '?';
+        }
+    }
+}
+
+/* ---- query options the router applies for routes that do not implement them ---------------- */
+
+/*
+ * A GET route implements the query options in route->queries itself. The router accepts the
+ * others too and applies them to the handler's body afterwards, in DSP0266's order: only, then on
+ * a collection (a body with a "Members" array) $filter, $skip and $top, then $expand, then
+ * $select. excerpt on a resource that defines no excerpt returns the whole resource, as DSP0266
+ * says. Members and expanded links are fetched through router_dispatch as the same principal, so
+ * they pass the same privilege checks as a direct GET; a reference the principal may not read,
+ * or that does not answer 200, stays a reference.
+ */
+#define RF_Q_GENERIC                                                                               \
+    (RF_Q_TOP | RF_Q_SKIP | RF_Q_SELECT | RF_Q_EXPAND | RF_Q_FILTER | RF_Q_ONLY | RF_Q_EXCERPT)
+
+static unsigned
+route_queries(const struct rf_route *route)
+{
+    return route->queries | (route->method == RF_GET ? RF_Q_GENERIC : 0u);
+}
+
+/* The RF_Q_* bits of the options a parsed query holds. */
+static unsigned
+query_bits(const struct rf_query *q)
+{
+    return (q->has_top ? RF_Q_TOP : 0u) | (q->has_skip ? RF_Q_SKIP : 0u)
+           | (q->select != NULL ? RF_Q_SELECT : 0u) | (q->expand != 0 ? RF_Q_EXPAND : 0u)
+           | (q->filter != NULL ? RF_Q_FILTER : 0u) | (q->only ? RF_Q_ONLY : 0u)
+           | (q->excerpt ? RF_Q_EXCERPT : 0u);
+}
+
+/* Whether the raw query may hold an option the route does not implement: a known name outside
+ * own, or any percent-escape (a name the quick scan cannot see). */
+static int
+query_needs_router(const char *query, unsigned own)
+{
+    const char *p = query;
+
+    if (query == NULL || query[0] == '\0') {
+        return 0;
+    }
+    if (strchr(query, '%') != NULL) {
+        return 1;
+    }
+    while (p != NULL && *p != '\0') {
+        size_t n = strcspn(p, "=&");
+
+        for (size_t i = 0; i < sizeof query_names / sizeof query_names[0]; i++) {
+            if (strlen(query_names[i].name) == n && strncmp(p, query_names[i].name, n) == 0
+                && !(own & query_names[i].flag)) {
+                return 1;
+            }
+        }
+        p = strchr(p, '&');
+        if (p != NULL) {
+            p++;
+        }
+    }
+    return 0;
+}
+
+/* One sub-request: the state router_dispatch needs, reused for every fetch of one request. */
+struct fetcher {
+    const struct rf_req *parent;
+    size_t budget; /* fetches left */
+    struct rf_req sub;
+    char norm[RF_PATH_MAX + 2];
+};
+
+/* GETs uri as the parent request's principal. Returns the body of a 200 with an object (the
+ * caller owns it), or NULL. */
+static cJSON *
+fetch(struct fetcher *f, const char *uri)
+{
+    struct rf_resp r;
+    cJSON *j = NULL;
+
+    if (f->budget == 0 || uri[0] != '/' || strpbrk(uri, "?#") != NULL) {
+        return NULL;
+    }
+    f->budget--;
+    memset(&f->sub, 0, sizeof f->sub);
+    if (rf_path_parse(uri, &f->sub, f->norm, sizeof f->norm) != RF_PATH_OK) {
+        return NULL;
+    }
+    f->sub.app = f->parent->app;
+    f->sub.method = RF_GET;
+    f->sub.remote_addr = f->parent->remote_addr;
+    f->sub.who = f->parent->who;
+    memset(&r, 0, sizeof r);
+    r.status = 200;
+    router_dispatch(&f->sub, &r);
+    if (r.status == 200 && cJSON_IsObject(r.j_body)) {
+        j = r.j_body;
+        r.j_body = NULL;
+    }
+    rf_resp_reset(&r);
+    return j;
+}
+
+/* The URI of a navigation reference: an object whose only member is "@odata.id". */
+static const char *
+reference_uri(const cJSON *j)
+{
+    const cJSON *j_id;
+
+    if (!cJSON_IsObject(j) || j->child == NULL || j->child->next != NULL) {
+        return NULL;
+    }
+    j_id = j->child;
+    if (j_id->string == NULL || strcmp(j_id->string, "@odata.id") != 0 || !cJSON_IsString(j_id)) {
+        return NULL;
+    }
+    return j_id->valuestring;
+}
+
+static int expand_tree(struct fetcher *f, cJSON *j_node, int kind, int levels, int in_links);
+
+/* Replaces the reference j_ref (a child of j_parent) with the resource it names, itself expanded
+ * to levels - 1. Returns 0, or -1 when out of memory. */
+static int
+expand_one(struct fetcher *f, cJSON *j_parent, cJSON *j_ref, int kind, int levels)
+{
+    cJSON *j_res = fetch(f, reference_uri(j_ref));
+
+    if (j_res == NULL) {
+        return 0; /* not readable: stays a reference */
+    }
+    /* In an object the replacement takes the member's name (ReplaceItemViaPointer keeps none). */
+    if ((levels > 1 && expand_tree(f, j_res, kind, levels - 1, 0) != 0)
+        || !(cJSON_IsObject(j_parent)
+                 ? cJSON_ReplaceItemInObjectCaseSensitive(j_parent, j_ref->string, j_res)
+                 : cJSON_ReplaceItemViaPointer(j_parent, j_ref, j_res))) {
+        cJSON_Delete(j_res);
+        return -1;
+    }
+    return 0;
+}
+
+/*
+ * Expands the references under j_node: "*" every one, "." those outside Links, "~" those inside
+ * Links; each embedded resource is expanded again to levels - 1. Returns 0, or -1 when out of
+ * memory.
+ */
+static int
+expand_tree(struct fetcher *f, cJSON *j_node, int kind, int levels, int in_links)
+{
+    cJSON *j_it = j_node->child;
+
+    while (j_it != NULL) {
+        cJSON *j_next = j_it->next;
+        int links = in_links
+                    || (cJSON_IsObject(j_node) && j_it->string != NULL
+                        && strcmp(j_it->string, "Links") == 0);
+
+        if (reference_uri(j_it) != NULL) {
+            int want = kind == RF_EXPAND_ASTERISK || (kind == RF_EXPAND_DOT && !links)
+                       || (kind == RF_EXPAND_TILDE && links);
+
+            if (want && expand_one(f, j_node, j_it, kind, levels) != 0) {
+                return -1;
+            }
+        } else if ((cJSON_IsObject(j_it) || cJSON_IsArray(j_it))
+                   && expand_tree(f, j_it, kind, levels, links) != 0) {
+            return -1;
+        }
+        j_it = j_next;
+    }
+    return 0;
+}
+
+/* Sets (or adds) a number member. */
+static int
+set_number(cJSON *j, const char *name, double v)
+{
+    cJSON *j_old = cJSON_GetObjectItemCaseSensitive(j, name);
+
+    if (j_old != NULL) {
+        cJSON_SetNumberValue(j_old, v);
+        return 0;
+    }
+    return cJSON_AddNumberToObject(j, name, v) != NULL ? 0 : -1;
+}
+
+/* Keeps the members that match the filter; members that are references are fetched to be
+ * evaluated (and stay references). Members@odata.count becomes the number of matches. */
+static int
+filter_members(struct fetcher *f, cJSON *j_coll, cJSON *j_members, const struct rf_filter *flt)
+{
+    cJSON *j_it = j_members->child;
+    size_t kept = 0;
+
+    while (j_it != NULL) {
+        cJSON *j_next = j_it->next;
+        const char *uri = reference_uri(j_it);
+        cJSON *j_full = uri != NULL ? fetch(f, uri) : NULL;
+        int match = rf_filter_eval_json(flt, j_full != NULL ? j_full : j_it);
+
+        if (uri != NULL && j_full == NULL) {
+            match = 0; /* not readable: not listed */
+        }
+        cJSON_Delete(j_full);
+        if (match) {
+            kept++;
+        } else {
+            cJSON_Delete(cJSON_DetachItemViaPointer(j_members, j_it));
+        }
+        j_it = j_next;
+    }
+    return set_number(j_coll, "Members@odata.count", (double)kept);
+}
+
+/* The raw query without $skip and $top (nor their percent-encoded names), each parameter
+ * preceded by '&'. */
+static int
+other_params(const char *query, struct rf_buf *out)
+{
+    static const char *const paging[] = {"$skip=", "%24skip=", "$top=", "%24top="};
+    const char *p = query;
+
+    while (p != NULL && *p != '\0') {
+        const char *amp = strchr(p, '&');
+        size_t len = amp != NULL ? (size_t)(amp - p) : strlen(p);
+        int skip = len == 0;
+
+        for (size_t i = 0; i < sizeof paging / sizeof paging[0]; i++) {
+            skip |= strncmp(p, paging[i], strlen(paging[i])) == 0;
+        }
+        if (!skip && (rf_buf_append(out, "&", 1) != 0 || rf_buf_append(out, p, len) != 0)) {
+            return -1;
+        }
+        p = amp != NULL ? amp + 1 : NULL;
+    }
+    return 0;
+}
+
+/* Applies $skip and $top to Members. Members@odata.count stays the total; when members remain
+ * after the page, Members@odata.nextLink names the next one. */
+static int
+page_members(const struct rf_req *req, cJSON *j_coll, cJSON *j_members, const struct rf_query *q)
+{
+    size_t total = (size_t)cJSON_GetArraySize(j_members);
+    size_t skip = q->has_skip ? q->skip : 0;
+    size_t top = q->has_top ? q->top : SIZE_MAX;
+    size_t i = 0;
+    size_t n = 0;
+    cJSON *j_it = j_members->child;
+    struct rf_buf link;
+    int rc;
+
+    while (j_it != NULL) {
+        cJSON *j_next = j_it->next;
+
+        if (i < skip || n >= top) {
+            cJSON_Delete(cJSON_DetachItemViaPointer(j_members, j_it));
+        } else {
+            n++;
+        }
+        i++;
+        j_it = j_next;
+    }
+    if (set_number(j_coll, "Members@odata.count", (double)total) != 0) {
+        return -1;
+    }
+    cJSON_DeleteItemFromObjectCaseSensitive(j_coll, "Members@odata.nextLink");
+    if (n == 0 || skip + n >= total) {
+        return 0;
+    }
+    rf_buf_init(&link, RF_QUERY_LEN_MAX + RF_PATH_MAX + 64);
+    rc = rf_buf_printf(&link, "%s?$skip=%zu", req->path, skip + n) != 0
+                 || (q->has_top && rf_buf_printf(&link, "&$top=%zu", top) != 0)
+                 || other_params(req->query, &link) != 0
+                 || cJSON_AddStringToObject(j_coll, "Members@odata.nextLink", link.data) == NULL
+             ? -1
+             : 0;
+    rf_buf_cleanup(&link);
+    return rc;
+}
+
+/* Applies the options in gen (parsed into q) to resp's body. */
+static void
+generic_apply(const struct rf_req *req, struct rf_resp *resp, const struct rf_query *q,
+              unsigned gen)
+{
+    struct fetcher *f = malloc(sizeof *f);
+    cJSON *j = resp->j_body;
+    cJSON *j_members = cJSON_GetObjectItemCaseSensitive(j, "Members");
+    int coll = cJSON_IsArray(j_members);
+    int rc = 0;
+
+    if (f == NULL) {
+        rf_resp_error(resp, 500, RF_MSG_INTERNAL_ERROR, NULL);
+        return;
+    }
+    f->parent = req;
+    f->budget = RF_EXPAND_FETCH_MAX;
+    if (coll && (gen & RF_Q_ONLY)) {
+        /* only: a collection of exactly one member answers with that member. */
+        const char *uri = cJSON_GetArraySize(j_members) == 1
+                              ? reference_uri(cJSON_GetArrayItem(j_members, 0))
+                              : NULL;
+        cJSON *j_one = uri != NULL ? fetch(f, uri) : NULL;
+
+        if (j_one != NULL) {
+            rf_res_reply(resp, j_one);
+        }
+        free(f);
+        return;
+    }
+    if (coll && (gen & RF_Q_FILTER)) {
+        rc = filter_members(f, j, j_members, q->filter);
+    }
+    if (rc == 0 && coll && (gen & (RF_Q_TOP | RF_Q_SKIP)) && (q->has_top || q->has_skip)) {
+        rc = page_members(req, j, j_members, q);
+    }
+    if (rc == 0 && (gen & RF_Q_EXPAND) && q->expand != RF_EXPAND_NONE) {
+        f->budget = RF_EXPAND_FETCH_MAX;
+        rc = expand_tree(f, j, q->expand, q->expand_levels, 0);
+    }
+    if (rc == 0 && (gen & RF_Q_SELECT)) {
+        if (!coll) {
+            rf_select_apply(q->select, j);
+        } else {
+            /* On a collection, $select shapes the expanded members (as the Jobs collection). */
+            cJSON *j_m;
+
+            cJSON_ArrayForEach(j_m, j_members)
+            {
+                if (reference_uri(j_m) == NULL) {
+                    rf_select_apply(q->select, j_m);
+                }
+            }
+        }
+    }
+    free(f);
+    if (rc != 0) {
+        rf_resp_error(resp, 500, RF_MSG_INTERNAL_ERROR, NULL);
+    }
+}
+
+/* Runs the route's handler, with the query options it does not implement applied by the router
+ * (GET routes only). */
+static void
+route_run(struct rf_req *req, struct rf_resp *resp, const struct rf_route *route)
+{
+    struct rf_query q;
+    unsigned gen;
+
+    if (route->method != RF_GET || !query_needs_router(req->query, route->queries)) {
+        route->handler(req, resp);
+        return;
+    }
+    if (rf_query_parse_mask(req->query, route_queries(route), &q, resp) != 0) {
+        rf_query_cleanup(&q);
+        return;
+    }
+    gen = query_bits(&q) & ~route->queries;
+    route->handler(req, resp);
+    if (gen != 0 && resp->status == 200 && cJSON_IsObject(resp->j_body)) {
+        generic_apply(req, resp, &q, gen);
+    }
+    rf_query_cleanup(&q);
+}
+
+/* 501 QueryParameterUnsupported for an option the route accepts neither itself nor through the
+ * router. Returns 1 when refused. */
+static int
+query_refuse(const struct rf_req *req, struct rf_resp *resp, const struct rf_route *route)
+{
+    char bad[64];
+    char name[64];
+
+    if (rf_query_check(req->query, route_queries(route), bad, sizeof bad) == 0) {
+        return 0;
+    }
+    echo_copy(name, sizeof name, bad);
+    rf_resp_error(resp, 501, RF_MSG_QUERY_PARAMETER_UNSUPPORTED, NULL, name);
+    return 1;
+}
+
 void
 router_dispatch(struct rf_req *req, struct rf_resp *resp)
 {
@@ -379,10 +776,10 @@ router_dispatch(struct rf_req *req, struct rf_resp *resp)
     enum rf_method m = req->method == RF_HEAD ? RF_GET : req->method;
 
     route = rf_route_match(req, m, &exists, &allow);
-    if (route_refuse(req, resp, route, exists)) {
+    if (route_refuse(req, resp, route, exists) || query_refuse(req, resp, route)) {
         return;
     }
-    route->handler(req, resp);
+    route_run(req, resp, route);
 }
 
 /* ---- civetweb side ------------------------------------------------------------------------ */
@@ -498,116 +895,292 @@ if_match_fails(const struct rf_req *req)
     return fails;
 }
 
-/* Serialises the body, adding @odata.etag to resources; fills etag and link. Returns the text
- * (cJSON_free it) or NULL. */
-static char *
-serialise(const struct rf_req *req, struct rf_resp *resp, char *etag, size_t etagsz, char *link,
-          size_t linksz)
+/* The text of "@odata.etag" spliced into a resource: ,"@odata.etag":"\"<hex>\"" where etag is
+ * the quoted header value; cJSON would print the same bytes. */
+static int
+etag_member(const char *etag, char *out, size_t outsz)
 {
-    int is_get = req->method == RF_GET || req->is_head;
-    char *text = cJSON_PrintUnformatted(resp->j_body);
+    size_t n = strlen(etag);
 
-    if (text == NULL || !is_get || resp->status != 200) {
-        return text;
+    if (n < 2 || etag[0] != '"' || etag[n - 1] != '"') {
+        return -1;
     }
-    (void)described_by(resp->j_body, link, linksz);
-    if (resp->no_etag || cJSON_GetObjectItemCaseSensitive(resp->j_body, "@odata.id") == NULL) {
-        return text;
-    }
-    /* The ETag covers the representation without its own @odata.etag. */
-    if (etag_of(text, strlen(text), etag, etagsz) == 0
-        && cJSON_AddStringToObject(resp->j_body, "@odata.etag", etag) != NULL) {
-        char *again = cJSON_PrintUnformatted(resp->j_body);
-
-        if (again != NULL) {
-            cJSON_free(text);
-            return again;
-        }
-    }
-    etag[0] = '\0';
-    return text;
+    return rf_fmt(out, outsz, ",\"@odata.etag\":\"\\\"%.*s\\\"\"", (int)(n - 2), etag + 1);
 }
 
-static void
-send_response(struct mg_connection *conn, const struct rf_req *req, struct rf_resp *resp,
-              unsigned allow)
+/* What goes on the wire as the body: the serialised JSON (with the @odata.etag member spliced in
+ * before its closing brace when etag_member is not empty) or a static body. */
+struct wire_body {
+    char *text; /* cJSON_free */
+    size_t text_len;
+    char etag_member[80];
+    const void *raw;
+    size_t len; /* bytes on the wire */
+};
+
+/*
+ * Serialises resp->j_body once. For a resource (it has @odata.id) answered 200 to a GET, the ETag
+ * covers that text, and @odata.etag is spliced into it rather than added to the tree and printed
+ * again. Fills etag and link (Link: rel=describedby). Returns 0, or -1 when out of memory.
+ */
+static int
+serialise(const struct rf_req *req, struct rf_resp *resp, struct wire_body *wb, char *etag,
+          size_t etagsz, char *link, size_t linksz)
 {
-    const struct app *app = req->app;
-    char *text = NULL;
-    const void *body;
-    size_t body_len;
-    char etag[48] = "";
-    char link[RF_URI_MAX] = "";
-    char num[32];
-    char allow_s[96];
     int is_get = req->method == RF_GET || req->is_head;
 
-    if (resp->j_body != NULL) {
-        text = serialise(req, resp, etag, sizeof etag, link, sizeof link);
-        if (text == NULL) {
-            rf_resp_reset(resp);
-            resp->status = 500;
+    wb->text = cJSON_PrintBuffered(resp->j_body, 4096, 0);
+    if (wb->text == NULL) {
+        return -1;
+    }
+    wb->text_len = strlen(wb->text);
+    wb->len = wb->text_len;
+    if (!is_get || resp->status != 200) {
+        return 0;
+    }
+    (void)described_by(resp->j_body, link, linksz);
+    if (resp->no_etag || !cJSON_IsObject(resp->j_body) || wb->text_len < 2
+        || wb->text[wb->text_len - 1] != '}'
+        || cJSON_GetObjectItemCaseSensitive(resp->j_body, "@odata.id") == NULL) {
+        return 0;
+    }
+    /* The ETag covers the representation without its own @odata.etag. */
+    if (etag_of(wb->text, wb->text_len, etag, etagsz) != 0
+        || etag_member(etag, wb->etag_member, sizeof wb->etag_member) != 0) {
+        etag[0] = '\0';
+        wb->etag_member[0] = '\0';
+        return 0;
+    }
+    wb->len += strlen(wb->etag_member);
+    return 0;
+}
+
+/* Appends "name: value\r\n". */
+static int
+put_header(struct rf_buf *b, const char *name, const char *value)
+{
+    return rf_buf_puts(b, name) != 0 || rf_buf_append(b, ": ", 2) != 0 || rf_buf_puts(b, value) != 0
+                   || rf_buf_append(b, "\r\n", 2) != 0
+               ? -1
+               : 0;
+}
+
+/* The reason phrases of the statuses this service sends. */
+static const char *
+reason_phrase(int status)
+{
+    switch (status) {
+    case 200:
+        return "OK";
+    case 201:
+        return "Created";
+    case 202:
+        return "Accepted";
+    case 204:
+        return "No Content";
+    case 304:
+        return "Not Modified";
+    case 400:
+        return "Bad Request";
+    case 401:
+        return "Unauthorized";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 409:
+        return "Conflict";
+    case 412:
+        return "Precondition Failed";
+    case 413:
+        return "Content Too Large";
+    case 415:
+        return "Unsupported Media Type";
+    case 428:
+        return "Precondition Required";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 503:
+        return "Service Unavailable";
+    default:
+        return status < 300 ? "OK" : status < 500 ? "Client Error" : "Server Error";
+    }
+}
+
+static int
+put_headers(struct rf_buf *b, const struct rf_req *req, const struct rf_resp *resp, unsigned allow,
+            int keep_alive, size_t body_len, const char *etag, const char *link)
+{
+    const struct app *app = req->app;
+    int is_get = req->method == RF_GET || req->is_head;
+    char num[48];
+    char allow_s[96];
+    char date[64];
+    struct tm tm;
+    time_t now = time(NULL);
+
+    if (rf_buf_printf(b, "HTTP/1.1 %d %s\r\n", resp->status, reason_phrase(resp->status)) != 0
+        || put_header(b, "OData-Version", "4.0") != 0
+        || (resp->status != 304
+            && put_header(b, "Content-Type", resp->content_type ? resp->content_type : JSON_CT)
+                   != 0)
+        || rf_fmt(num, sizeof num, "%zu", body_len) != 0
+        || put_header(b, "Content-Length", num) != 0
+        || put_header(b, "Cache-Control", resp->cache_control ? resp->cache_control : "no-cache")
+               != 0
+        || put_header(b, "X-Content-Type-Options", "nosniff") != 0
+        || put_header(b, "X-Frame-Options", "DENY") != 0
+        || put_header(b, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+               != 0) {
+        return -1;
+    }
+    if (app != NULL && app->cfg.hsts_max_age > 0
+        && (rf_fmt(num, sizeof num, "max-age=%ld", app->cfg.hsts_max_age) != 0
+            || put_header(b, "Strict-Transport-Security", num) != 0)) {
+        return -1;
+    }
+    if ((is_get || resp->status == 405) && allow != 0
+        && rf_allow_string(allow, allow_s, sizeof allow_s) == 0
+        && put_header(b, "Allow", allow_s) != 0) {
+        return -1;
+    }
+    if ((link[0] != '\0' && put_header(b, "Link", link) != 0)
+        || (etag[0] != '\0' && put_header(b, "ETag", etag) != 0)
+        || (resp->location[0] != '\0' && put_header(b, "Location", resp->location) != 0)
+        || (resp->status == 401
+            && put_header(b, "WWW-Authenticate", "Basic realm=\"rfjobd\", charset=\"UTF-8\"")
+                   != 0)) {
+        return -1;
+    }
+    for (size_t i = 0; i < resp->n_extra; i++) {
+        if (put_header(b, resp->extra[i].name, resp->extra[i].value) != 0) {
+            return -1;
         }
     }
-    if (text != NULL) {
-        body = text;
-        body_len = strlen(text);
-    } else {
-        body = resp->raw;
-        body_len = resp->raw ? resp->raw_len : 0;
+    if (gmtime_r(&now, &tm) == NULL
+        || strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT", &tm) == 0) {
+        (void)rf_strlcpy(date, "Thu, 01 Jan 1970 00:00:00 GMT", sizeof date);
+    }
+    return put_header(b, "Date", date) != 0
+                   || put_header(b, "Connection", keep_alive ? "keep-alive" : "close") != 0
+                   || rf_buf_append(b, "\r\n", 2) != 0
+               ? -1
+               : 0;
+}
+
+int
+rf_response_build(const struct rf_req *req, struct rf_resp *resp, unsigned allow, int keep_alive,
+                  struct rf_buf *out)
+{
+    struct wire_body wb;
+    char etag[48] = "";
+    char link[RF_URI_MAX] = "";
+    int is_get = req->method == RF_GET || req->is_head;
+    int rc = -1;
+
+    memset(&wb, 0, sizeof wb);
+    if (resp->j_body != NULL
+        && serialise(req, resp, &wb, etag, sizeof etag, link, sizeof link) != 0) {
+        rf_resp_reset(resp);
+        resp->status = 500;
+        etag[0] = '\0';
+        link[0] = '\0';
+    }
+    if (wb.text == NULL) {
+        wb.raw = resp->raw;
+        wb.len = resp->raw ? resp->raw_len : 0;
         if (is_get && resp->status == 200 && resp->raw != NULL && !resp->no_etag) {
             (void)etag_of(resp->raw, resp->raw_len, etag, sizeof etag);
         }
     }
     if (etag[0] != '\0' && req->if_none_match != NULL && etag_listed(req->if_none_match, etag)) {
         resp->status = 304;
-        body_len = 0;
+        wb.len = 0;
     }
+    out->len = 0;
+    if (put_headers(out, req, resp, allow, keep_alive, wb.len, etag, link) != 0) {
+        goto done;
+    }
+    if (!req->is_head && wb.len > 0) {
+        if (wb.text != NULL) {
+            size_t em = strlen(wb.etag_member);
 
-    mg_response_header_start(conn, resp->status);
-    mg_response_header_add(conn, "OData-Version", "4.0", -1);
-    if (resp->status != 304) {
-        mg_response_header_add(conn, "Content-Type",
-                               resp->content_type ? resp->content_type : JSON_CT, -1);
+            if ((em > 0
+                 && (rf_buf_append(out, wb.text, wb.text_len - 1) != 0
+                     || rf_buf_append(out, wb.etag_member, em) != 0
+                     || rf_buf_append(out, "}", 1) != 0))
+                || (em == 0 && rf_buf_append(out, wb.text, wb.text_len) != 0)) {
+                goto done;
+            }
+        } else if (rf_buf_append(out, wb.raw, wb.len) != 0) {
+            goto done;
+        }
     }
-    if (rf_fmt(num, sizeof num, "%zu", body_len) == 0) {
-        mg_response_header_add(conn, "Content-Length", num, -1);
+    rc = 0;
+done:
+    cJSON_free(wb.text);
+    return rc;
+}
+
+/* Does a Connection header list the token (case-insensitive, comma-separated)? */
+static int
+header_has_token(const char *h, const char *token)
+{
+    size_t n = strlen(token);
+
+    while (*h != '\0') {
+        size_t len;
+
+        while (*h == ' ' || *h == '\t' || *h == ',') {
+            h++;
+        }
+        len = strcspn(h, ", \t");
+        if (len == n && strncasecmp(h, token, n) == 0) {
+            return 1;
+        }
+        h += len;
     }
-    mg_response_header_add(conn, "Cache-Control",
-                           resp->cache_control ? resp->cache_control : "no-cache", -1);
-    mg_response_header_add(conn, "X-Content-Type-Options", "nosniff", -1);
-    mg_response_header_add(conn, "X-Frame-Options", "DENY", -1);
-    mg_response_header_add(conn, "Content-Security-Policy",
-                           "default-src 'none'; frame-ancestors 'none'", -1);
-    if (app != NULL && app->cfg.hsts_max_age > 0
-        && rf_fmt(num, sizeof num, "max-age=%ld", app->cfg.hsts_max_age) == 0) {
-        mg_response_header_add(conn, "Strict-Transport-Security", num, -1);
+    return 0;
+}
+
+/* civetweb's own rule (should_keep_alive): the client's Connection header when it sends one,
+ * otherwise keep-alive for HTTP/1.1 only. Keep-alive is always enabled (config.c). */
+static int
+keep_alive_wanted(const struct mg_connection *conn)
+{
+    const struct mg_request_info *ri = mg_get_request_info(conn);
+    const char *h = mg_get_header(conn, "Connection");
+
+    if (h != NULL) {
+        return header_has_token(h, "keep-alive");
     }
-    if ((is_get || resp->status == 405) && allow != 0
-        && rf_allow_string(allow, allow_s, sizeof allow_s) == 0) {
-        mg_response_header_add(conn, "Allow", allow_s, -1);
+    return ri != NULL && ri->http_version != NULL && strcmp(ri->http_version, "1.1") == 0;
+}
+
+/* Sends the whole response with one mg_write (one TLS record and one write(2) for a response
+ * that fits in a record): civetweb's mg_response_header_* write every header line separately. */
+static void
+send_response(struct mg_connection *conn, const struct rf_req *req, struct rf_resp *resp,
+              unsigned allow)
+{
+    static const char oom[] = "HTTP/1.1 503 Service Unavailable\r\nOData-Version: 4.0\r\n"
+                              "Content-Length: 0\r\nConnection: close\r\n\r\n";
+    struct rf_buf out;
+
+    rf_buf_init(&out, RF_RESPONSE_MAX);
+    if (rf_response_build(req, resp, allow, keep_alive_wanted(conn), &out) == 0) {
+        (void)mg_write(conn, out.data, out.len);
+    } else {
+        resp->status = 503;
+        (void)mg_write(conn, oom, sizeof oom - 1);
     }
-    if (link[0] != '\0') {
-        mg_response_header_add(conn, "Link", link, -1);
-    }
-    if (etag[0] != '\0') {
-        mg_response_header_add(conn, "ETag", etag, -1);
-    }
-    if (resp->location[0] != '\0') {
-        mg_response_header_add(conn, "Location", resp->location, -1);
-    }
-    if (resp->status == 401) {
-        mg_response_header_add(conn, "WWW-Authenticate",
-                               "Basic realm=\"rfjobd\", charset=\"UTF-8\"", -1);
-    }
-    for (size_t i = 0; i < resp->n_extra; i++) {
-        mg_response_header_add(conn, resp->extra[i].name, resp->extra[i].value, -1);
-    }
-    mg_response_header_send(conn);
-    if (!req->is_head && body_len > 0) {
-        mg_write(conn, body, body_len);
-    }
-    cJSON_free(text);
+    rf_buf_cleanup(&out);
 }
 
 /* Reads the request body, at most max bytes. Returns 0, 1 when too large, -1 on I/O error. */
@@ -667,21 +1240,6 @@ media_type_json(const char *ct)
     return *ct == '\0' || *ct == ';';
 }
 
-/* An echo of client input in a message: bounded and printable, so a hostile path cannot bloat
- * or corrupt replies and logs. */
-static void
-echo_copy(char *dst, size_t dstsz, const char *src)
-{
-    if (rf_strlcpy(dst, src, dstsz) != 0 && dstsz > 4) {
-        memcpy(dst + dstsz - 4, "...", 4);
-    }
-    for (char *p = dst; *p != '\0'; p++) {
-        if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f) {
-            *p = '?';
-        }
-    }
-}
-
 static void
 handle(struct mg_connection *conn, struct rf_req *req, struct rf_resp *resp, char *normbuf,
        size_t normsz, unsigned *allow_out)
@@ -696,6 +1254,8 @@ handle(struct mg_connection *conn, struct rf_req *req, struct rf_resp *resp, cha
     unsigned allow;
     enum rf_method m;
     char echo[128];
+    int need_auth;
+    int opt_auth;
 
     req->method = method_parse(ri->request_method);
     req->is_head = req->method == RF_HEAD;
@@ -714,7 +1274,14 @@ handle(struct mg_connection *conn, struct rf_req *req, struct rf_resp *resp, cha
     route = rf_route_match(req, m, &exists, &allow);
     *allow_out = allow;
 
-    if (route == NULL || !route->priv.noauth) {
+    need_auth = route == NULL || !route->priv.noauth;
+    /* A route served without credentials (the service root) still reads what its query options
+     * embed ($expand, only) as the requester when credentials come with the request; when they
+     * do not authenticate, as an anonymous requester. */
+    opt_auth = !need_auth && query_needs_router(req->query, route->queries)
+               && (mg_get_header(conn, "Authorization") != NULL
+                   || mg_get_header(conn, "X-Auth-Token") != NULL);
+    if (need_auth || opt_auth) {
         char cn[RF_USER_MAX] = "";
         int arc;
 
@@ -724,11 +1291,12 @@ handle(struct mg_connection *conn, struct rf_req *req, struct rf_resp *resp, cha
         }
         arc = auth_request(req->app->auth, mg_get_header(conn, "Authorization"),
                            mg_get_header(conn, "X-Auth-Token"), cn, req->remote_addr, &req->who);
-        if (arc == AUTH_ERROR) {
+        if (arc != 0 && !need_auth) {
+            memset(&req->who, 0, sizeof req->who);
+        } else if (arc == AUTH_ERROR) {
             rf_resp_error(resp, 500, RF_MSG_INTERNAL_ERROR, NULL);
             return;
-        }
-        if (arc != 0) {
+        } else if (arc != 0) {
             rf_resp_error(
                 resp, 401,
                 arc == AUTH_BAD_TOKEN ? RF_MSG_NO_VALID_SESSION : RF_MSG_ACCESS_UNAUTHORIZED, NULL);
@@ -751,11 +1319,7 @@ handle(struct mg_connection *conn, struct rf_req *req, struct rf_resp *resp, cha
     if (route_refuse(req, resp, route, exists)) {
         return;
     }
-    if (rf_query_check(req->query, route->queries, echo, 64) != 0) {
-        char name[64];
-
-        echo_copy(name, sizeof name, echo);
-        rf_resp_error(resp, 501, RF_MSG_QUERY_PARAMETER_UNSUPPORTED, NULL, name);
+    if (query_refuse(req, resp, route)) {
         return;
     }
     if (m == RF_POST || m == RF_PATCH || m == RF_PUT) {
@@ -806,7 +1370,7 @@ handle(struct mg_connection *conn, struct rf_req *req, struct rf_resp *resp, cha
         req->j_body = NULL;
         return;
     }
-    route->handler(req, resp);
+    route_run(req, resp, route);
     cJSON_Delete(j_body);
     free(body);
     req->body = NULL;
@@ -868,11 +1432,10 @@ router_handle(struct mg_connection *conn)
     memset(&resp, 0, sizeof resp);
     resp.status = 200;
     if (req == NULL) {
-        resp.status = 503;
-        mg_response_header_start(conn, 503);
-        mg_response_header_add(conn, "OData-Version", "4.0", -1);
-        mg_response_header_add(conn, "Content-Length", "0", -1);
-        mg_response_header_send(conn);
+        static const char busy[] = "HTTP/1.1 503 Service Unavailable\r\nOData-Version: 4.0\r\n"
+                                   "Content-Length: 0\r\nConnection: close\r\n\r\n";
+
+        (void)mg_write(conn, busy, sizeof busy - 1);
         return 1;
     }
     req->app = ri->user_data;

@@ -7,12 +7,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define RF_PATH_MAX 1024   /* longest request path accepted */
-#define RF_SEG_MAX 16      /* most path segments */
-#define RF_SEG_LEN_MAX 128 /* longest segment */
-#define RF_URI_MAX 512     /* longest URI the service builds */
-#define RF_USER_MAX 64     /* longest user name */
-#define RF_EXTRA_HEADERS 4 /* extra response headers a handler may set */
+#define RF_PATH_MAX 1024            /* longest request path accepted */
+#define RF_SEG_MAX 16               /* most path segments */
+#define RF_SEG_LEN_MAX 128          /* longest segment */
+#define RF_URI_MAX 512              /* longest URI the service builds */
+#define RF_USER_MAX 64              /* longest user name */
+#define RF_EXTRA_HEADERS 4          /* extra response headers a handler may set */
+#define RF_RESPONSE_MAX (64u << 20) /* largest response (headers and body) the router builds */
+#define RF_EXPAND_FETCH_MAX 2000 /* most resources one request's $expand, $filter or only reads */
 
 struct app;
 
@@ -132,7 +134,8 @@ struct rf_route {
     const char *path;
     struct rf_privreq priv;
     rf_handler_fn handler;
-    unsigned queries; /* RF_Q_* query options the handler implements; others get 501 */
+    unsigned queries; /* RF_Q_* query options the handler implements itself; on a GET route the
+                       * router applies the others to the handler's body (router_dispatch) */
     unsigned flags;   /* RF_ROUTE_* */
 };
 
@@ -204,6 +207,22 @@ int rf_resp_header(struct rf_resp *resp, const char *name, const char *value);
 /* Releases what resp owns and resets it to an empty 200. */
 void rf_resp_reset(struct rf_resp *resp);
 
+struct rf_buf;
+
+/*
+ * Builds the whole HTTP/1.1 response to req into out (an initialised rf_buf, emptied first): the
+ * status line, the common headers (OData-Version, Content-Type, Content-Length, Cache-Control,
+ * security headers, Allow, Link, ETag, Location, WWW-Authenticate, the handler's extra headers,
+ * Date, Connection per keep_alive), the blank line and, unless req->is_head, the body, so that the
+ * router sends it with one write. resp->j_body is serialised once; a resource (it has @odata.id)
+ * answered 200 to a GET gets a strong ETag over that text and @odata.etag spliced into it, and
+ * If-None-Match naming the ETag turns the answer into a 304 without a body. A j_body that cannot
+ * be serialised turns resp into an empty 500. Returns 0, or -1 when out of memory or over
+ * out's maximum. Takes no lock; resp keeps its body (rf_resp_reset releases it).
+ */
+int rf_response_build(const struct rf_req *req, struct rf_resp *resp, unsigned allow,
+                      int keep_alive, struct rf_buf *out);
+
 /*
  * The civetweb begin_request callback: serves every request through the route table. Returns 1
  * (the request was handled). Defined in router.c; registered by app.c.
@@ -219,8 +238,18 @@ int router_handle(struct mg_connection *conn);
 int router_http_error(struct mg_connection *conn, int status, const char *msg);
 
 /*
- * Dispatches an already parsed and authenticated request without civetweb: used by tests and
- * by work that runs requests on a user's behalf. Applies the route's privilege check.
+ * Dispatches an already parsed and authenticated request without civetweb: used by tests, by
+ * work that runs requests on a user's behalf and by the router itself to read members and links
+ * for query options. Applies the route's privilege check (404, 405, 403) and the query options:
+ * 501 QueryParameterUnsupported for a '$' option no route supports, the errors of
+ * rf_query_parse_mask for bad values, then the handler. On a GET route the options the handler
+ * does not implement (route->queries) are applied by the router to a 200 body: only (a collection
+ * of one member answers with that member), on a collection (a "Members" array) $filter, $skip and
+ * $top (Members@odata.count the total, Members@odata.nextLink while members remain), $expand
+ * ("*", ".", "~" with $levels; each link read with router_dispatch as req->who, unreadable links
+ * stay references, at most RF_EXPAND_FETCH_MAX reads per request), and $select (on a collection,
+ * to the expanded members). excerpt on such a route returns the whole resource (DSP0266: no
+ * excerpt defined). Takes no lock itself; handlers take theirs.
  */
 void router_dispatch(struct rf_req *req, struct rf_resp *resp);
 

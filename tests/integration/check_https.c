@@ -6,7 +6,10 @@
 #include <unistd.h>
 #include <time.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <openssl/ssl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "../suites.h"
@@ -311,7 +314,10 @@ START_TEST(test_error_statuses)
     assert_error(&r, 400, "PropertyUnknown");
     tc_resp_cleanup(&r);
 
-    req("GET", "/redfish/v1/JsonSchemas?$top=2", admin_auth, NULL, &r);
+    req("GET", "/redfish/v1/JsonSchemas?$nosuch=2", admin_auth, NULL, &r);
+    assert_error(&r, 501, "QueryParameterUnsupported");
+    tc_resp_cleanup(&r);
+    req("PATCH", "/redfish/v1/AccountService?$top=2", admin_auth, "{}", &r);
     assert_error(&r, 501, "QueryParameterUnsupported");
     tc_resp_cleanup(&r);
     req("GET", "/redfish/v1/JsonSchemas?unknown=2", admin_auth, NULL, &r);
@@ -376,6 +382,135 @@ START_TEST(test_tls_policy)
         tc_plain_exchange(HOST, app->port, plain, sizeof plain - 1, buf, sizeof buf - 1, &n), 0);
     buf[n] = '\0';
     ck_assert_ptr_null(strstr(buf, "HTTP/"));
+}
+END_TEST
+
+/* A TLS connection of our own, to see how the service writes: one SSL_read returns the content
+ * of one TLS record, and each write of the service makes at least one record. */
+static SSL *
+raw_connect(SSL_CTX **ctx_out, int *fd_out)
+{
+    struct sockaddr_in a;
+    SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+    SSL *ssl;
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+    ck_assert_ptr_nonnull(ctx);
+    ck_assert_int_ge(fd, 0);
+    ck_assert_int_eq(SSL_CTX_load_verify_locations(ctx, certs.ca, NULL), 1);
+    SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+    memset(&a, 0, sizeof a);
+    a.sin_family = AF_INET;
+    a.sin_port = htons((uint16_t)app->port);
+    ck_assert_int_eq(inet_pton(AF_INET, HOST, &a.sin_addr), 1);
+    ck_assert_int_eq(connect(fd, (struct sockaddr *)&a, sizeof a), 0);
+    ssl = SSL_new(ctx);
+    ck_assert_ptr_nonnull(ssl);
+    ck_assert_int_eq(SSL_set_fd(ssl, fd), 1);
+    ck_assert_int_eq(SSL_connect(ssl), 1);
+    *ctx_out = ctx;
+    *fd_out = fd;
+    return ssl;
+}
+
+/* Sends one request and reads once; returns the bytes of that one read (NUL-terminated). */
+static int
+one_read(SSL *ssl, const char *request, char *buf, int bufsz)
+{
+    int n;
+
+    ck_assert_int_eq(SSL_write(ssl, request, (int)strlen(request)), (int)strlen(request));
+    n = SSL_read(ssl, buf, bufsz - 1);
+    ck_assert_int_gt(n, 0);
+    buf[n] = '\0';
+    return n;
+}
+
+/* The response to a GET arrives whole in one TLS record (one write), the connection stays open
+ * for the next request, and "Connection: close" is honoured. */
+START_TEST(test_response_one_record)
+{
+    SSL_CTX *ctx;
+    int fd;
+    SSL *ssl = raw_connect(&ctx, &fd);
+    char *buf = malloc(65536);
+    char get[512];
+    char head[512];
+    const char *body;
+    unsigned long len;
+    int n;
+
+    ck_assert_ptr_nonnull(buf);
+    ck_assert_int_eq(rf_fmt(get, sizeof get,
+                            "GET /redfish/v1/AccountService HTTP/1.1\r\nHost: x\r\n%s\r\n",
+                            admin_auth),
+                     0);
+    for (int round = 0; round < 2; round++) {
+        n = one_read(ssl, get, buf, 65536);
+        ck_assert_int_eq(strncmp(buf, "HTTP/1.1 200 OK\r\n", 17), 0);
+        ck_assert_ptr_nonnull(strstr(buf, "\r\nConnection: keep-alive\r\n"));
+        body = strstr(buf, "\r\n\r\n");
+        ck_assert_ptr_nonnull(body);
+        body += 4;
+        len = strtoul(strstr(buf, "\r\nContent-Length: ") + 18, NULL, 10);
+        ck_assert_uint_gt(len, 100);
+        /* Headers and the whole body in that one read. */
+        ck_assert_uint_eq((unsigned long)(n - (body - buf)), len);
+        ck_assert_int_eq(body[len - 1], '}');
+    }
+    /* HEAD: headers only, in one record. */
+    ck_assert_int_eq(rf_fmt(head, sizeof head, "HEAD /redfish/v1/ HTTP/1.1\r\nHost: x\r\n\r\n"), 0);
+    n = one_read(ssl, head, buf, 65536);
+    ck_assert_str_eq(buf + n - 4, "\r\n\r\n");
+    /* Connection: close is answered in kind, and the service closes. */
+    ck_assert_int_eq(rf_fmt(head, sizeof head,
+                            "GET /redfish/v1/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+                     0);
+    (void)one_read(ssl, head, buf, 65536);
+    ck_assert_ptr_nonnull(strstr(buf, "\r\nConnection: close\r\n"));
+    ck_assert_int_le(SSL_read(ssl, buf, 65535), 0);
+    SSL_free(ssl);
+    close(fd);
+    SSL_CTX_free(ctx);
+    free(buf);
+}
+END_TEST
+
+/* Query options over HTTPS: applied by the router to a route that does not implement them, with
+ * links read as the requester. */
+START_TEST(test_query_options_generic)
+{
+    struct tc_resp r;
+    char hdrs[300];
+    cJSON *j;
+
+    ck_assert_int_eq(rf_strlcpy(hdrs, admin_auth, sizeof hdrs), 0);
+    req("GET", "/redfish/v1/AccountService/Accounts?$top=1&$skip=1", hdrs, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    j = json_of(&r);
+    ck_assert_int_eq(cJSON_GetArraySize(cJSON_GetObjectItemCaseSensitive(j, "Members")), 1);
+    ck_assert_int_ge(
+        (int)cJSON_GetNumberValue(cJSON_GetObjectItemCaseSensitive(j, "Members@odata.count")), 4);
+    ck_assert_str_eq(str(j, "Members@odata.nextLink"),
+                     "/redfish/v1/AccountService/Accounts?$skip=2&$top=1");
+    cJSON_Delete(j);
+    tc_resp_cleanup(&r);
+    /* The service root, served without credentials, expands as the requester. */
+    req("GET", "/redfish/v1/?$expand=.", hdrs, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    j = json_of(&r);
+    ck_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(j, "JobService"), "Id"), "JobService");
+    cJSON_Delete(j);
+    tc_resp_cleanup(&r);
+    req("GET", "/redfish/v1/?$expand=.", NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    j = json_of(&r);
+    ck_assert_str_eq(str(cJSON_GetObjectItemCaseSensitive(j, "JobService"), "Id"), "");
+    cJSON_Delete(j);
+    tc_resp_cleanup(&r);
+    req("GET", "/redfish/v1/?$levels=1", NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 501);
+    tc_resp_cleanup(&r);
 }
 END_TEST
 
@@ -1403,6 +1538,8 @@ https_suite(void)
     tcase_add_test(tc, test_protected_route_needs_credentials);
     tcase_add_test(tc, test_error_statuses);
     tcase_add_test(tc, test_head_and_conditional_get);
+    tcase_add_test(tc, test_response_one_record);
+    tcase_add_test(tc, test_query_options_generic);
     tcase_add_test(tc, test_tls_policy);
     tcase_add_test(tc, test_sessions_login_use_logout);
     tcase_add_test(tc, test_sessions_are_private);
