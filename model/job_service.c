@@ -1033,6 +1033,63 @@ out:
     return err;
 }
 
+enum job_err
+job_service_page_ids(struct job_service *svc, size_t skip, size_t top, job_filter_fn filter,
+                     void *arg, uint64_t **ids, size_t *n, size_t *total)
+{
+    enum job_err err = JOB_OK;
+    uint64_t upto;
+    size_t cap = 0;
+
+    *ids = NULL;
+    *n = 0;
+    *total = 0;
+    pthread_mutex_lock(&svc->lock);
+    upto = svc->last_ticket;
+    while (svc->settled < upto)
+        pthread_cond_wait(&svc->done_cv, &svc->lock);
+    if (filter == NULL) {
+        size_t k = skip < svc->n ? svc->n - skip : 0;
+        *total = svc->n;
+        if (k > top)
+            k = top;
+        if (k > 0 && (*ids = malloc(k * sizeof **ids)) == NULL) {
+            err = JOB_ENOMEM;
+            goto out;
+        }
+        for (size_t i = 0; i < k; i++)
+            (*ids)[i] = svc->order[skip + i]->job.id;
+        *n = k;
+        goto out;
+    }
+    for (size_t i = 0; i < svc->n; i++) {
+        if (!filter(arg, &svc->order[i]->job))
+            continue;
+        (*total)++;
+        if (*total <= skip || *n >= top)
+            continue;
+        if (*n == cap) {
+            size_t ncap = cap != 0 ? cap * 2 : 64;
+            uint64_t *v = realloc(*ids, ncap * sizeof *v);
+            if (v == NULL) {
+                err = JOB_ENOMEM;
+                goto out;
+            }
+            *ids = v;
+            cap = ncap;
+        }
+        (*ids)[(*n)++] = svc->order[i]->job.id;
+    }
+out:
+    pthread_mutex_unlock(&svc->lock);
+    if (err != JOB_OK) {
+        free(*ids);
+        *ids = NULL;
+        *n = 0;
+    }
+    return err;
+}
+
 /* Takes a settled entry and a backup of its job for undo; the caller holds the lock. */
 static enum job_err
 begin_change(struct job_service *svc, uint64_t id, struct entry **e, struct job **undo)

@@ -145,6 +145,15 @@ enum job_err job_service_page(struct job_service *svc, size_t skip, size_t top,
     __attribute__((warn_unused_result));
 
 /*
+ * As job_service_page, but hands out only the ids of the page (no copies): *ids (free with
+ * free(); NULL when *n is 0), *n of them, and *total matches in all. Returns JOB_OK or
+ * JOB_ENOMEM. Takes the lock.
+ */
+enum job_err job_service_page_ids(struct job_service *svc, size_t skip, size_t top,
+                                  job_filter_fn filter, void *arg, uint64_t **ids, size_t *n,
+                                  size_t *total) __attribute__((warn_unused_result));
+
+/*
  * CIM RequestStateChange(RequestedState, TimeoutPeriod). timeout is an interval or NULL; a zero
  * interval means no time requirement. Returns JOB_OK when the request was decided, with the CIM
  * return code in *rc (a rejected request changed nothing, TimeOfLastStateChange included) and the

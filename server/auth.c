@@ -35,6 +35,10 @@ struct session {
     struct auth_session_info info;
     unsigned char token_hash[32];
     time_t last_used;
+    /* The account as last read (without its password hash), until auth_forget_user says it
+     * changed: a token request then needs no database read. */
+    int acct_cached;
+    struct db_account acct;
 };
 
 /* Failed logins of one account since the last success (or the last reset). Kept in memory:
@@ -592,6 +596,12 @@ auth_forget_user(struct auth *auth, const char *user, int end_sessions)
             OPENSSL_cleanse(&auth->cache[i], sizeof auth->cache[i]);
         }
     }
+    /* The sessions read the account again on their next request. */
+    for (size_t i = 0; i < AUTH_SESSIONS_MAX; i++) {
+        if (auth->sessions[i].in_use && strcmp(auth->sessions[i].info.user, user) == 0) {
+            auth->sessions[i].acct_cached = 0;
+        }
+    }
     if (end_sessions) {
         for (size_t i = 0; i < AUTH_SESSIONS_MAX; i++) {
             if (auth->sessions[i].in_use && strcmp(auth->sessions[i].info.user, user) == 0) {
@@ -702,6 +712,12 @@ session_by_token(struct auth *auth, const char *token, struct rf_principal *who)
             s->last_used = now;
             (void)rf_strlcpy(user, s->info.user, sizeof user);
             (void)rf_strlcpy(id, s->info.id, sizeof id);
+            if (s->acct_cached) {
+                fill_principal(who, &s->acct);
+                (void)rf_strlcpy(who->session_id, id, sizeof who->session_id);
+                pthread_mutex_unlock(&auth->lock);
+                return AUTH_OK;
+            }
             break;
         }
     }
@@ -711,6 +727,19 @@ session_by_token(struct auth *auth, const char *token, struct rf_principal *who)
     }
     /* The account as it is now: its role, whether it is still enabled, its password state. */
     rc = db_account_get(auth->db, user, &acct);
+    if (rc == DB_OK && acct.enabled) {
+        pthread_mutex_lock(&auth->lock);
+        for (size_t i = 0; i < AUTH_SESSIONS_MAX; i++) {
+            struct session *s = &auth->sessions[i];
+            if (s->in_use && strcmp(s->info.id, id) == 0) {
+                s->acct = acct;
+                OPENSSL_cleanse(s->acct.password_hash, sizeof s->acct.password_hash);
+                s->acct_cached = 1;
+                break;
+            }
+        }
+        pthread_mutex_unlock(&auth->lock);
+    }
     if (rc == DB_ERR) {
         return AUTH_ERROR;
     }

@@ -94,9 +94,11 @@ int auth_check_password(struct auth *auth, const char *user, const char *passwor
                         const char *remote, struct rf_principal *who);
 
 /*
- * Forgets what is remembered about user: cached credentials (after a password change) and,
- * when end_sessions, every session of the user (after a delete, disable or rename) as well as
- * the failed-login count. Takes the auth lock.
+ * Forgets what is remembered about user: cached credentials (after a password change), the
+ * account its sessions last read (they read it again on their next request), and, when
+ * end_sessions, every session of the user (after a delete, disable or rename) as well as the
+ * failed-login count. Every change to an account must be followed by this call. Takes the auth
+ * lock.
  */
 void auth_forget_user(struct auth *auth, const char *user, int end_sessions);
 

@@ -341,9 +341,15 @@ res_jobs_collection(struct rf_req *req, struct rf_resp *resp)
     cJSON *j = NULL;
     cJSON *j_members;
     enum job_err err;
+    uint64_t *ids = NULL;
+    size_t n = 0;
+    size_t total = 0;
+    int embed;
 
     memset(&q, 0, sizeof q);
-    if (rf_query_parse(req->query, &q, resp) != 0)
+    if (rf_query_parse_mask(
+            req->query, RF_Q_TOP | RF_Q_SKIP | RF_Q_FILTER | RF_Q_SELECT | RF_Q_EXPAND, &q, resp)
+        != 0)
         return;
     if (q.filter != NULL && rf_filter_check_props(q.filter, filter_props, resp) != 0)
         goto out;
@@ -352,22 +358,33 @@ res_jobs_collection(struct rf_req *req, struct rf_resp *resp)
     take = want < PAGE_MAX ? want : PAGE_MAX;
     memset(&fc, 0, sizeof fc);
     fc.filter = q.filter;
-    err = job_service_page(req->app->jobs, skip, take, q.filter != NULL ? filter_job : NULL, &fc,
-                           &page);
+    /* Only an expansion of the members ("." or "*") needs the jobs; "~" expands links, and a
+     * collection has none, so its members stay references. Otherwise only the ids are read. */
+    embed = q.expand == RF_EXPAND_DOT || q.expand == RF_EXPAND_ASTERISK;
+    if (embed)
+        err = job_service_page(req->app->jobs, skip, take, q.filter != NULL ? filter_job : NULL,
+                               &fc, &page);
+    else
+        err = job_service_page_ids(req->app->jobs, skip, take, q.filter != NULL ? filter_job : NULL,
+                                   &fc, &ids, &n, &total);
     if (err != JOB_OK) {
         map_job_err(resp, err, NULL);
         goto out;
+    }
+    if (embed) {
+        n = page.n;
+        total = page.total;
     }
     j = cJSON_CreateObject();
     if (j == NULL || cJSON_AddStringToObject(j, "@odata.id", MAP_JOBS_URI) == NULL
         || cJSON_AddStringToObject(j, "@odata.type", "#JobCollection.JobCollection") == NULL
         || cJSON_AddStringToObject(j, "Name", "Job Collection") == NULL
-        || cJSON_AddNumberToObject(j, "Members@odata.count", (double)page.total) == NULL
+        || cJSON_AddNumberToObject(j, "Members@odata.count", (double)total) == NULL
         || (j_members = cJSON_AddArrayToObject(j, "Members")) == NULL)
         goto fail;
-    for (size_t i = 0; i < page.n; i++) {
+    for (size_t i = 0; i < n; i++) {
         cJSON *j_m;
-        if (q.expand != 0) {
+        if (embed) {
             struct map_job_ctx none = {NULL, 0};
             j_m = map_job_to_json(&page.jobs[i], &none);
             if (j_m != NULL && q.select != NULL)
@@ -376,7 +393,7 @@ res_jobs_collection(struct rf_req *req, struct rf_resp *resp)
             char uri[RF_URI_MAX];
             j_m = cJSON_CreateObject();
             if (j_m != NULL
-                && (map_job_uri(page.jobs[i].id, uri, sizeof uri) != 0
+                && (map_job_uri(ids[i], uri, sizeof uri) != 0
                     || cJSON_AddStringToObject(j_m, "@odata.id", uri) == NULL)) {
                 cJSON_Delete(j_m);
                 j_m = NULL;
@@ -388,16 +405,15 @@ res_jobs_collection(struct rf_req *req, struct rf_resp *resp)
         }
     }
     /* Server-side paging: more matches than this page, and the client asked for more. */
-    if (skip + page.n < page.total && page.n < want) {
+    if (skip + n < total && n < want) {
         struct rf_buf link;
         char head[128];
         int bad;
 
         rf_buf_init(&link, RF_URI_MAX * 4);
-        bad = want != SIZE_MAX
-                  ? rf_fmt(head, sizeof head, MAP_JOBS_URI "?$skip=%zu&$top=%zu", skip + page.n,
-                           want - page.n)
-                  : rf_fmt(head, sizeof head, MAP_JOBS_URI "?$skip=%zu", skip + page.n);
+        bad = want != SIZE_MAX ? rf_fmt(head, sizeof head, MAP_JOBS_URI "?$skip=%zu&$top=%zu",
+                                        skip + n, want - n)
+                               : rf_fmt(head, sizeof head, MAP_JOBS_URI "?$skip=%zu", skip + n);
         if (bad != 0 || rf_buf_puts(&link, head) != 0 || other_params(req->query, &link) != 0
             || cJSON_AddStringToObject(j, "Members@odata.nextLink", link.data) == NULL) {
             rf_buf_cleanup(&link);
@@ -411,6 +427,7 @@ res_jobs_collection(struct rf_req *req, struct rf_resp *resp)
 fail:
     rf_resp_error(resp, 500, RF_MSG_INTERNAL_ERROR, NULL);
 out:
+    free(ids);
     cJSON_Delete(j);
     job_page_cleanup(&page);
     rf_query_cleanup(&q);
@@ -426,7 +443,7 @@ res_jobs_get(struct rf_req *req, struct rf_resp *resp)
     struct rf_query q;
 
     memset(&q, 0, sizeof q);
-    if (rf_query_parse(req->query, &q, resp) != 0)
+    if (rf_query_parse_mask(req->query, RF_Q_SELECT | RF_Q_EXCERPT, &q, resp) != 0)
         return;
     job_init(&job, &job_class_concrete);
     if (job_for(req, resp, &job, &id) == 0) {

