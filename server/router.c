@@ -5,6 +5,7 @@
 #include <openssl/evp.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -910,8 +911,41 @@ etag_member(const char *etag, char *out, size_t outsz)
 
 /* What goes on the wire as the body: the serialised JSON (with the @odata.etag member spliced in
  * before its closing brace when etag_member is not empty) or a static body. */
+/*
+ * Each worker thread prints bodies into a buffer of its own that lives as long as the thread:
+ * printing a job allocates nothing, and no large block is allocated and freed per request (which
+ * costs glibc a consolidation of its small-block caches each time). A body that does not fit is
+ * printed into memory of its own, as before.
+ */
+#define PRINT_SCRATCH (256 * 1024)
+
+static pthread_key_t scratch_key;
+static pthread_once_t scratch_once = PTHREAD_ONCE_INIT;
+static _Thread_local char *scratch_buf; /* also in scratch_key, whose destructor frees it */
+
+static void
+scratch_make_key(void)
+{
+    (void)pthread_key_create(&scratch_key, free);
+}
+
+static char *
+scratch(void)
+{
+    if (scratch_buf == NULL) {
+        (void)pthread_once(&scratch_once, scratch_make_key);
+        scratch_buf = malloc(PRINT_SCRATCH);
+        if (scratch_buf != NULL && pthread_setspecific(scratch_key, scratch_buf) != 0) {
+            free(scratch_buf);
+            scratch_buf = NULL;
+        }
+    }
+    return scratch_buf;
+}
+
 struct wire_body {
-    char *text; /* cJSON_free */
+    int borrowed; /* text is the thread's scratch buffer, not to be freed */
+    char *text;   /* cJSON_free */
     size_t text_len;
     char etag_member[80];
     const void *raw;
@@ -929,7 +963,12 @@ serialise(const struct rf_req *req, struct rf_resp *resp, struct wire_body *wb, 
 {
     int is_get = req->method == RF_GET || req->is_head;
 
-    wb->text = cJSON_PrintBuffered(resp->j_body, 4096, 0);
+    wb->borrowed = 0;
+    wb->text = scratch();
+    if (wb->text != NULL && cJSON_PrintPreallocated(resp->j_body, wb->text, PRINT_SCRATCH, 0))
+        wb->borrowed = 1;
+    else
+        wb->text = cJSON_PrintBuffered(resp->j_body, 4096, 0);
     if (wb->text == NULL) {
         return -1;
     }
@@ -1124,7 +1163,8 @@ rf_response_build(const struct rf_req *req, struct rf_resp *resp, unsigned allow
     }
     rc = 0;
 done:
-    cJSON_free(wb.text);
+    if (!wb.borrowed)
+        cJSON_free(wb.text);
     return rc;
 }
 
