@@ -868,29 +868,56 @@ read_payload(struct rf_req *req, struct rf_resp *resp, const cJSON *j_p, struct 
 static const char *const create_writable[] = {
     "Name",        "Description", "Payload", "Schedule", "MaxExecutionTime",
     "HidePayload", "JobPriority", NULL};
-static const char *const create_readonly[] = {"@odata.id",
-                                              "@odata.type",
-                                              "@odata.context",
-                                              "@odata.etag",
-                                              "Id",
-                                              "JobState",
-                                              "JobStatus",
-                                              "JobType",
-                                              "CreatedBy",
-                                              "CreationTime",
-                                              "StartTime",
-                                              "EndTime",
-                                              "EstimatedDuration",
-                                              "EstimatedCompletionTime",
-                                              "PercentComplete",
-                                              "Messages",
-                                              "Links",
-                                              "Steps",
-                                              "StepOrder",
-                                              "Actions",
-                                              "Oem",
-                                              "Parameters",
-                                              NULL};
+
+/* Every property of a Job; a body may set those a request lists as writable, no other. */
+static const char *const job_all[] = {"@odata.id",
+                                      "@odata.type",
+                                      "@odata.context",
+                                      "@odata.etag",
+                                      "Id",
+                                      "Name",
+                                      "Description",
+                                      "JobState",
+                                      "JobStatus",
+                                      "JobType",
+                                      "CreatedBy",
+                                      "CreationTime",
+                                      "StartTime",
+                                      "EndTime",
+                                      "EstimatedDuration",
+                                      "EstimatedCompletionTime",
+                                      "PercentComplete",
+                                      "Messages",
+                                      "Links",
+                                      "Steps",
+                                      "StepOrder",
+                                      "Actions",
+                                      "Oem",
+                                      "Parameters",
+                                      "Payload",
+                                      "HidePayload",
+                                      "JobPriority",
+                                      "MaxExecutionTime",
+                                      "Schedule",
+                                      NULL};
+
+/* rf_body_check with every Job property outside writable read-only (PropertyNotWritable). */
+static int
+job_body_check(struct rf_req *req, struct rf_resp *resp, const char *const *writable, int need_some)
+{
+    const char *readonly[sizeof job_all / sizeof job_all[0]];
+    size_t n = 0;
+
+    for (size_t i = 0; job_all[i] != NULL; i++) {
+        size_t k;
+        for (k = 0; writable[k] != NULL && strcmp(writable[k], job_all[i]) != 0; k++)
+            ;
+        if (writable[k] == NULL)
+            readonly[n++] = job_all[i];
+    }
+    readonly[n] = NULL;
+    return rf_body_check(req, resp, writable, readonly, need_some);
+}
 
 static void
 created(struct rf_req *req, struct rf_resp *resp, const struct job *job, const char *how)
@@ -919,7 +946,7 @@ res_jobs_create(struct rf_req *req, struct rf_resp *resp)
     enum job_err err;
     int rc;
 
-    if (rf_body_check(req, resp, create_writable, create_readonly, 0) < 0)
+    if (job_body_check(req, resp, create_writable, 0) < 0)
         return;
     job_init(&tmpl, &job_class_concrete);
     job_init(&out, &job_class_concrete);
@@ -991,33 +1018,6 @@ out:
 /* ---- changing and deleting ------------------------------------------------------------------ */
 
 static const char *const patch_writable[] = {"JobState", "MaxExecutionTime", "Schedule", NULL};
-static const char *const patch_readonly[] = {"@odata.id",
-                                             "@odata.type",
-                                             "@odata.context",
-                                             "@odata.etag",
-                                             "Id",
-                                             "Name",
-                                             "Description",
-                                             "JobStatus",
-                                             "JobType",
-                                             "CreatedBy",
-                                             "CreationTime",
-                                             "StartTime",
-                                             "EndTime",
-                                             "EstimatedDuration",
-                                             "EstimatedCompletionTime",
-                                             "PercentComplete",
-                                             "Messages",
-                                             "Links",
-                                             "Steps",
-                                             "StepOrder",
-                                             "Actions",
-                                             "Oem",
-                                             "Parameters",
-                                             "Payload",
-                                             "HidePayload",
-                                             "JobPriority",
-                                             NULL};
 
 static const char *const redfish_states[] = {
     "New",      "Starting",   "Running",   "Suspended", "Interrupted", "Pending",
@@ -1086,8 +1086,7 @@ res_jobs_patch(struct rf_req *req, struct rf_resp *resp)
     job_init(&job, &job_class_concrete);
     job_schedule_init(&sched);
     memset(&pc, 0, sizeof pc);
-    if (rf_body_check(req, resp, patch_writable, patch_readonly, 1) < 0
-        || job_for(req, resp, &job, &id) != 0)
+    if (job_body_check(req, resp, patch_writable, 1) < 0 || job_for(req, resp, &job, &id) != 0)
         goto out;
     if ((j = cJSON_GetObjectItemCaseSensitive(req->j_body, "MaxExecutionTime")) != NULL) {
         if (read_duration(resp, j, "/MaxExecutionTime", "MaxExecutionTime", 1, &pc.max_us) != 0)

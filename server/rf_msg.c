@@ -231,30 +231,27 @@ rf_resp_errors(struct rf_resp *resp, int status, cJSON *j_messages)
     resp->status = status;
 }
 
-void
-rf_resp_error(struct rf_resp *resp, int status, enum rf_msg_id id, const char *related, ...)
+/* Makes resp an error response holding message m (prefix: its registry) with the variadic
+ * string arguments in ap. */
+static void
+resp_error_va(struct rf_resp *resp, int status, const char *prefix, const struct rf_base_msg *m,
+              const char *related, va_list ap)
 {
     const char *args[MSG_ARGS_MAX] = {NULL};
-    size_t n = (size_t)base_msgs[id].nargs;
+    size_t n = (size_t)m->nargs;
     cJSON *j_msgs = cJSON_CreateArray();
     cJSON *j_msg;
-    va_list ap;
 
     if (n > MSG_ARGS_MAX) {
         n = MSG_ARGS_MAX;
     }
-    va_start(ap, related);
     for (size_t i = 0; i < n; i++) {
         args[i] = va_arg(ap, const char *);
     }
-    va_end(ap);
-    j_msg = rf_msg_new(id, related, args, n);
+    j_msg = build(prefix, m, related, args, n);
     if (j_msgs == NULL || j_msg == NULL || !cJSON_AddItemToArray(j_msgs, j_msg)) {
         cJSON_Delete(j_msg);
         cJSON_Delete(j_msgs);
-        j_msgs = NULL;
-    }
-    if (j_msgs == NULL) {
         cJSON_Delete(resp->j_body);
         resp->j_body = NULL;
         resp->status = status;
@@ -264,30 +261,21 @@ rf_resp_error(struct rf_resp *resp, int status, enum rf_msg_id id, const char *r
 }
 
 void
-rf_resp_oem_error(struct rf_resp *resp, int status, enum rf_oem_id id, const char *related, ...)
+rf_resp_error(struct rf_resp *resp, int status, enum rf_msg_id id, const char *related, ...)
 {
-    const char *args[MSG_ARGS_MAX] = {NULL};
-    size_t n = (size_t)oem_msgs[id].nargs;
-    cJSON *j_msgs = cJSON_CreateArray();
-    cJSON *j_msg;
     va_list ap;
 
-    if (n > MSG_ARGS_MAX) {
-        n = MSG_ARGS_MAX;
-    }
     va_start(ap, related);
-    for (size_t i = 0; i < n; i++) {
-        args[i] = va_arg(ap, const char *);
-    }
+    resp_error_va(resp, status, RF_BASE_PREFIX, &base_msgs[id], related, ap);
     va_end(ap);
-    j_msg = rf_oem_msg_new(id, related, args, n);
-    if (j_msgs == NULL || j_msg == NULL || !cJSON_AddItemToArray(j_msgs, j_msg)) {
-        cJSON_Delete(j_msg);
-        cJSON_Delete(j_msgs);
-        cJSON_Delete(resp->j_body);
-        resp->j_body = NULL;
-        resp->status = status;
-        return;
-    }
-    rf_resp_errors(resp, status, j_msgs);
+}
+
+void
+rf_resp_oem_error(struct rf_resp *resp, int status, enum rf_oem_id id, const char *related, ...)
+{
+    va_list ap;
+
+    va_start(ap, related);
+    resp_error_va(resp, status, RF_OEM_PREFIX, &oem_msgs[id], related, ap);
+    va_end(ap);
 }
