@@ -18,7 +18,7 @@
 #include "router.h"
 
 #define ECHO_MAX 68 /* echoed value in a message: 64 bytes and "..." */
-#define NAME_MAX_ 64
+#define QUERY_NAME_MAX 64
 
 struct rf_select {
     size_t n;
@@ -1191,7 +1191,7 @@ parse_param(const char *p, size_t n, unsigned supported, unsigned *seen, struct 
     int has_value = nlen < n;
     const char *rv = p + nlen + (has_value ? 1 : 0);
     size_t rvlen = has_value ? n - nlen - 1 : 0;
-    char name[NAME_MAX_ + 1];
+    char name[QUERY_NAME_MAX + 1];
     char e[ECHO_MAX];
     int opt = -1;
     char *v;
@@ -1201,7 +1201,7 @@ parse_param(const char *p, size_t n, unsigned supported, unsigned *seen, struct 
     if (nlen == 0) {
         return 0; /* "&&" or "=x": no name, nothing to apply */
     }
-    if (nlen > NAME_MAX_ || pct_decode(p, nlen, name) < 0) {
+    if (nlen > QUERY_NAME_MAX || pct_decode(p, nlen, name) < 0) {
         /* Not an option this service knows: 501 if it names a '$' option, else ignored. */
         if (p[0] == '$' || (nlen >= 3 && memcmp(p, "%24", 3) == 0)) {
             echo(e, p, nlen);
