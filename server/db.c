@@ -282,6 +282,28 @@ db_account_get(struct db *db, const char *user, struct db_account *out)
     return rc;
 }
 
+/* Binds an account's columns to parameters ?1..?7 (user, role, password_hash, enabled, locked,
+ * password_change_required, locked_until). Returns SQLITE_OK or the first failure. */
+static int
+bind_account(sqlite3_stmt *st, const struct db_account *a)
+{
+    int rc = sqlite3_bind_text(st, 1, a->user, -1, SQLITE_TRANSIENT);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 2, a->role, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 3, a->password_hash, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 4, a->enabled);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 5, a->locked);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 6, a->password_change_required);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 7, a->locked_until);
+    return rc;
+}
+
 int
 db_account_insert(struct db *db, const struct db_account *a)
 {
@@ -296,13 +318,7 @@ db_account_insert(struct db *db, const struct db_account *a)
                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
                            -1, &st, NULL)
             == SQLITE_OK
-        && sqlite3_bind_text(st, 1, a->user, -1, SQLITE_TRANSIENT) == SQLITE_OK
-        && sqlite3_bind_text(st, 2, a->role, -1, SQLITE_TRANSIENT) == SQLITE_OK
-        && sqlite3_bind_text(st, 3, a->password_hash, -1, SQLITE_TRANSIENT) == SQLITE_OK
-        && sqlite3_bind_int(st, 4, a->enabled) == SQLITE_OK
-        && sqlite3_bind_int(st, 5, a->locked) == SQLITE_OK
-        && sqlite3_bind_int(st, 6, a->password_change_required) == SQLITE_OK
-        && sqlite3_bind_int64(st, 7, a->locked_until) == SQLITE_OK) {
+        && bind_account(st, a) == SQLITE_OK) {
         s = sqlite3_step(st);
         if (s == SQLITE_DONE) {
             rc = DB_OK;
@@ -373,13 +389,7 @@ db_account_update(struct db *db, const char *old_user, const struct db_account *
                            "locked_until = ?7 WHERE user = ?8",
                            -1, &st, NULL)
             == SQLITE_OK
-        && sqlite3_bind_text(st, 1, a->user, -1, SQLITE_TRANSIENT) == SQLITE_OK
-        && sqlite3_bind_text(st, 2, a->role, -1, SQLITE_TRANSIENT) == SQLITE_OK
-        && sqlite3_bind_text(st, 3, a->password_hash, -1, SQLITE_TRANSIENT) == SQLITE_OK
-        && sqlite3_bind_int(st, 4, a->enabled) == SQLITE_OK
-        && sqlite3_bind_int(st, 5, a->locked) == SQLITE_OK
-        && sqlite3_bind_int(st, 6, a->password_change_required) == SQLITE_OK
-        && sqlite3_bind_int64(st, 7, a->locked_until) == SQLITE_OK
+        && bind_account(st, a) == SQLITE_OK
         && sqlite3_bind_text(st, 8, old_user, -1, SQLITE_TRANSIENT) == SQLITE_OK) {
         s = sqlite3_step(st);
         if (s == SQLITE_DONE) {
