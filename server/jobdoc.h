@@ -95,7 +95,8 @@ int jobdoc_load_dir(const char *dir, struct jobdoc_set *out);
 /*
  * Parses one document from text (len bytes). `file` names it in messages and gives the expected
  * Id (its base name without ".json"; NULL skips that check). Returns 0 and the document in *out
- * (free with jobdoc_cleanup), or -1 with the fault in err ("Command: element 2 is not a string").
+ * (free with jobdoc_cleanup), or -1 with the fault in err, naming the member first
+ * ("Command[2]: must be a string", "ParameterMetadata[1].DataType: must be one of ...").
  */
 int jobdoc_parse(const char *file, const char *text, size_t len, struct jobdoc *out, char *err,
                  size_t errsz);
@@ -115,8 +116,8 @@ enum jobdoc_fault {
     JOBDOC_FAULT_TYPE,       /* wrong JSON type for DataType (ActionParameterValueTypeError) */
     JOBDOC_FAULT_VALUE, /* outside AllowableValues/Numbers, min/max (ActionParameterValueNotInList /
                            ...ValueError) */
-    JOBDOC_FAULT_FORMAT, /* does not match AllowablePattern, or not valid text
-                            (ActionParameterValueFormatError) */
+    JOBDOC_FAULT_FORMAT, /* does not match AllowablePattern, not valid text, a number that is
+                            not finite, or a name given twice (ActionParameterValueFormatError) */
 };
 
 struct jobdoc_check {
