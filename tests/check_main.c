@@ -29,6 +29,7 @@ static const struct {
     {"privileges", privileges_suite},
     {"rf_query", rf_query_suite},
     {"map_job", map_job_suite},
+    {"task_proto", task_proto_suite},
     {"https", https_suite},
     {"jobs", jobs_suite},
 };

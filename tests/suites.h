@@ -24,6 +24,7 @@ Suite *res_root_suite(void);
 Suite *privileges_suite(void);
 Suite *rf_query_suite(void);
 Suite *map_job_suite(void);
+Suite *task_proto_suite(void);
 Suite *https_suite(void);
 Suite *jobs_suite(void);
 
