@@ -18,6 +18,23 @@
  *                                             PerceivedSeverity, CIMStatusCode, and ErrorCode
  *                                             (uint16) and ErrorDescription for the job
  *   @rfjobd created <URI>                     a resource the job created (Links.CreatedResources)
+ *
+ * The grammar is strict: one "\r" before the "\n" is ignored; the prefix, the verb, its argument
+ * (and for message the severity word and the text) are separated by exactly one space; nothing
+ * may follow the last argument. A percentage is "0" or a decimal number from 1 to 100 without a
+ * leading zero, sign or blank ("050", "+5", "5 " and "101" are bad). A text is well-formed UTF-8
+ * (no overlong forms, surrogates or code points above U+10FFFF), holds no control character (C0,
+ * DEL, C1) and is not empty or spaces only. A report with an unknown verb, a bad argument, a NUL
+ * byte or invalid UTF-8 anywhere is TASK_BAD.
+ *
+ * The error object: every member is optional, a member given as null counts as absent, and an
+ * unknown or repeated member makes the report bad. Strings follow the rules of texts, string
+ * arrays hold only such strings, and numbers are integers: ErrorType, PerceivedSeverity,
+ * ProbableCause and ErrorSourceFormat within their value maps (uint16), CIMStatusCode a uint32,
+ * ErrorCode a uint16. Absent members take these defaults: ErrorType 4 (Software Error),
+ * PerceivedSeverity 6 (Critical), CIMStatusCode 1 (CIM_ERR_FAILED), MessageID
+ * "Rfjobd.1.0.CommandFailed"; every other property stays null or 0 (Unknown). The result must
+ * pass cim_error_validate(), e.g. OtherErrorType is given exactly when ErrorType is 1 (Other).
  */
 #ifndef RF_TASK_PROTO_H
 #define RF_TASK_PROTO_H
@@ -60,14 +77,23 @@ struct task_line {
  * TASK_BAD). Texts must be valid UTF-8 without control characters and non-empty; URIs must begin
  * with "/" and hold no blank. Returns the kind, also stored in out->kind. Initialises *out;
  * release it with task_line_cleanup.
+ *
+ * line must have room for len + 1 bytes: the parser writes NUL bytes into it (at line[len], and
+ * over a trailing "\r") so that out->text ends where the line ends. The lines task_lines_feed()
+ * and task_lines_finish() hand out have that room. Running out of memory while parsing an error
+ * report also gives TASK_BAD. Takes no lock.
  */
 enum task_kind task_line_parse(char *line, size_t len, struct task_line *out);
 
+/* Frees what an ERROR report owns and leaves *tl an empty TASK_NONE line. NULL-safe. */
 void task_line_cleanup(struct task_line *tl);
 
 /*
  * Splits a stream into lines, bounded: feed it bytes as they come, take lines out. A line longer
- * than TASK_LINE_MAX is cut at that length and the rest up to its "\n" dropped.
+ * than TASK_LINE_MAX is cut at that length and the rest up to its "\n" dropped. The cut line is
+ * handed out as soon as the byte after its first TASK_LINE_MAX bytes shows that it is too long
+ * (and counted in cut); a line of exactly TASK_LINE_MAX bytes is not cut. The buffer lives in
+ * the struct, so the splitter never allocates.
  */
 struct task_lines {
     char buf[TASK_LINE_MAX + 1];
@@ -76,6 +102,7 @@ struct task_lines {
     uint64_t cut; /* lines cut so far */
 };
 
+/* Initialises an empty splitter. Allocates nothing; there is nothing to clean up. */
 void task_lines_init(struct task_lines *tl);
 
 /*

@@ -30,6 +30,7 @@ static const struct {
     {"rf_query", rf_query_suite},
     {"map_job", map_job_suite},
     {"jobdoc", jobdoc_suite},
+    {"task_proto", task_proto_suite},
     {"https", https_suite},
     {"jobs", jobs_suite},
 };

@@ -25,6 +25,7 @@ Suite *privileges_suite(void);
 Suite *rf_query_suite(void);
 Suite *map_job_suite(void);
 Suite *jobdoc_suite(void);
+Suite *task_proto_suite(void);
 Suite *https_suite(void);
 Suite *jobs_suite(void);
 
