@@ -211,12 +211,14 @@ enum job_hold {
     JOB_HOLD_VALIDATING = 2,  /* waits for validation */
     JOB_HOLD_INVALID = 3,     /* failed validation */
     JOB_HOLD_INTERRUPTED = 4, /* re-queued after a service restart */
+    JOB_HOLD_QUEUED = 5,      /* valid, waits for its runner (a free executor slot) */
 };
 
 /* Job flags. */
 #define JOB_F_WARNINGS 0x01u        /* completed with warnings */
 #define JOB_F_HIDE_PAYLOAD 0x02u    /* the payload is never shown to clients */
 #define JOB_F_START_REQUESTED 0x04u /* Start was accepted; the runner has not reported yet */
+#define JOB_F_HAS_CHILDREN 0x08u    /* other jobs name it as their parent */
 
 /* A list of messages about a job (each a CIM_Error instance, as CIM indications carry them). */
 struct job_msgs {

@@ -549,7 +549,7 @@ decode_ext(struct rd *r, struct job *job, unsigned tag)
         job->kind = (uint8_t)x;
         return JOB_OK;
     case TAG_HOLD:
-        if (x > JOB_HOLD_INTERRUPTED)
+        if (x > JOB_HOLD_QUEUED)
             return JOB_EINVAL;
         job->hold = (uint8_t)x;
         return JOB_OK;

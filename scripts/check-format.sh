@@ -54,7 +54,7 @@ if [[ ! -f .clang-format ]]; then
 fi
 
 dirs=()
-for d in server model tests; do
+for d in server model tests tasks bench; do
     [[ -d $d ]] && dirs+=("$d")
 done
 

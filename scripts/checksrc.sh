@@ -49,7 +49,7 @@ fi
 cd -- "$root"
 
 dirs=()
-for d in server model tests; do
+for d in server model tests tasks bench; do
     [[ -d $d ]] && dirs+=("$d")
 done
 

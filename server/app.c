@@ -4,12 +4,16 @@
 #include <openssl/crypto.h>
 #include <openssl/rand.h>
 #include <openssl/ssl.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
+#include "executor.h"
 #include "job_runner.h"
 #include "log.h"
 #include "rf_buf.h"
@@ -18,6 +22,7 @@
 
 #define ADMIN_USER "Administrator"
 #define GENERATED_PASSWORD_LEN 20
+#define EXEC_STOP_GRACE_MS 3000 /* how long running commands get to end when the service stops */
 
 /* civetweb asks for the TLS context at start and again at stop; the app owns it either way. */
 static int
@@ -131,6 +136,69 @@ store_log(void *arg, const char *line)
     log_msg(LOG_LEVEL_ERROR, "%s", line);
 }
 
+/* The directory of this program, where its task commands are installed beside it. */
+static int
+program_dir(char *out, size_t size)
+{
+    ssize_t n = readlink("/proc/self/exe", out, size - 1);
+    char *slash;
+
+    if (n <= 0 || (size_t)n >= size - 1)
+        return -1;
+    out[n] = '\0';
+    slash = strrchr(out, '/');
+    if (slash == NULL)
+        return -1;
+    *slash = '\0';
+    return 0;
+}
+
+/* Loads the job documents and starts the executor of document-based jobs. */
+static int
+open_executor(struct app *app, char *err, size_t errsz)
+{
+    struct config *cfg = &app->cfg;
+    struct executor_opts eo;
+
+    if ((cfg->documents_dir[0] == '\0'
+         && rf_fmt(cfg->documents_dir, sizeof cfg->documents_dir, "%s/documents", cfg->data_dir)
+                != 0)
+        || (cfg->files_dir[0] == '\0'
+            && rf_fmt(cfg->files_dir, sizeof cfg->files_dir, "%s/files", cfg->data_dir) != 0)) {
+        (void)rf_fmt(err, errsz, "the data directory path is too long");
+        return -1;
+    }
+    if (cfg->task_dir[0] == '\0' && program_dir(cfg->task_dir, sizeof cfg->task_dir) != 0) {
+        (void)rf_fmt(err, errsz, "cannot find the directory of this program; set task-dir");
+        return -1;
+    }
+    if (mkdir(cfg->files_dir, 0750) != 0 && errno != EEXIST) {
+        (void)rf_fmt(err, errsz, "cannot create %s (errno %d)", cfg->files_dir, errno);
+        return -1;
+    }
+    if (jobdoc_load_dir(cfg->documents_dir, &app->docs) != 0) {
+        (void)rf_fmt(err, errsz, "out of memory loading the job documents");
+        return -1;
+    }
+    log_msg(LOG_LEVEL_INFO, "job documents: %zu loaded from %s", app->docs.n, cfg->documents_dir);
+    memset(&eo, 0, sizeof eo);
+    eo.jobs = app->jobs;
+    eo.docs = &app->docs;
+    eo.task_dir = cfg->task_dir;
+    eo.files_dir = cfg->files_dir;
+    eo.max_concurrent = (unsigned)cfg->max_concurrent_jobs;
+    eo.enabled = &app->jobs_enabled;
+    eo.policy = strcmp(cfg->validation_policy, "Manual") == 0   ? EXEC_POLICY_MANUAL
+                : strcmp(cfg->validation_policy, "Bypass") == 0 ? EXEC_POLICY_BYPASS
+                                                                : EXEC_POLICY_AUTOMATIC;
+    app->exec = executor_start(&eo);
+    if (app->exec == NULL) {
+        (void)rf_fmt(err, errsz, "cannot start the executor");
+        return -1;
+    }
+    return 0;
+}
+
 /* Opens the job store (its own file, so its schema version is its own) and the job model. */
 static int
 open_jobs(struct app *app, char *err, size_t errsz)
@@ -168,7 +236,7 @@ open_jobs(struct app *app, char *err, size_t errsz)
         (void)rf_fmt(err, errsz, "cannot start the job runner");
         return -1;
     }
-    return 0;
+    return open_executor(app, err, errsz);
 }
 
 int
@@ -252,7 +320,9 @@ app_start(const struct config *cfg, const char *admin_password, struct app **out
 fail:
     free(opts);
     job_runner_stop(app->runner);
+    executor_stop(app->exec, EXEC_STOP_GRACE_MS);
     job_service_close(app->jobs);
+    jobdoc_set_free(&app->docs);
     store_close(app->job_store);
     tls_free(app->tls);
     auth_free(app->auth);
@@ -274,7 +344,9 @@ app_stop(struct app *app)
         mg_exit_library();
     }
     job_runner_stop(app->runner);
+    executor_stop(app->exec, EXEC_STOP_GRACE_MS);
     job_service_close(app->jobs);
+    jobdoc_set_free(&app->docs);
     store_close(app->job_store);
     tls_free(app->tls);
     auth_free(app->auth);

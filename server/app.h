@@ -9,6 +9,7 @@
 #include "job_service.h"
 
 #include "config.h"
+#include "jobdoc.h"
 
 struct mg_context;
 struct tls;
@@ -22,6 +23,7 @@ struct audit;
 #define RF_JOBS_MAX 1000000
 
 struct job_runner;
+struct executor;
 
 struct app {
     struct config cfg;
@@ -33,6 +35,8 @@ struct app {
     struct store *job_store;   /* <data-dir>/jobs.db */
     struct job_service *jobs;  /* the job model, over job_store */
     struct job_runner *runner; /* performs user-specified jobs */
+    struct jobdoc_set docs;    /* the job documents, loaded at start */
+    struct executor *exec;     /* runs document-based jobs */
     int jobs_enabled;          /* JobService.ServiceEnabled (atomic) */
     char uuid[APP_UUID_LEN];   /* service UUID, kept in the database across restarts */
     int port;                  /* the first bound port */

@@ -81,6 +81,18 @@ static const struct cfg_entry cfg_table[] = {
      "longest password accepted"},
     {"audit-max-records", CFG_T_LONG, F(audit_max_records), 100, 1000000, "1000",
      "audit entries kept for the audit LogService (the audit file keeps every one)"},
+    {"documents-dir", CFG_T_OPT_PATH, F(documents_dir), 0, 0, "",
+     "directory of the job documents, read at start (default: <data-dir>/documents)"},
+    {"task-dir", CFG_T_OPT_PATH, F(task_dir), 0, 0, "",
+     "where a job document's bare command name is looked up (default: the directory of this "
+     "program)"},
+    {"files-dir", CFG_T_OPT_PATH, F(files_dir), 0, 0, "",
+     "working directory of job commands, given to them as RFJOBD_DATA_DIR (default: "
+     "<data-dir>/files)"},
+    {"max-concurrent-jobs", CFG_T_LONG, F(max_concurrent_jobs), 1, 1024, "4",
+     "document-based jobs whose commands run at once; the others wait as Pending"},
+    {"validation-policy", CFG_T_TEXT, F(validation_policy), 0, 0, "Automatic",
+     "how document-based jobs are validated: Automatic, Manual or Bypass"},
 };
 
 #undef F
@@ -409,6 +421,13 @@ cfg_validate(const struct config *cfg, char *err, size_t errsz)
     }
     if (cfg->lockout_reset_after > cfg->lockout_duration && cfg->lockout_duration > 0) {
         (void)rf_fmt(err, errsz, "account-lockout-reset-after is above account-lockout-duration");
+        return -1;
+    }
+    if (strcmp(cfg->validation_policy, "Automatic") != 0
+        && strcmp(cfg->validation_policy, "Manual") != 0
+        && strcmp(cfg->validation_policy, "Bypass") != 0) {
+        (void)rf_fmt(err, errsz, "validation-policy '%s' is not Automatic, Manual or Bypass",
+                     cfg->validation_policy);
         return -1;
     }
     return 0;

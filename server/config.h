@@ -39,7 +39,12 @@ struct config {
     long lockout_reset_after;            /* seconds after the last failure the count resets */
     long min_password_length;
     long max_password_length;
-    long audit_max_records; /* audit entries kept in the database (the file keeps all) */
+    long audit_max_records;           /* audit entries kept in the database (the file keeps all) */
+    char documents_dir[CFG_PATH_MAX]; /* "" = <data_dir>/documents */
+    char task_dir[CFG_PATH_MAX];      /* "" = the directory of the program */
+    char files_dir[CFG_PATH_MAX];     /* "" = <data_dir>/files */
+    long max_concurrent_jobs;
+    char validation_policy[16]; /* Automatic, Manual or Bypass */
 };
 
 /* Fills cfg with the built-in defaults. */

@@ -98,47 +98,6 @@ fail:
     return -1;
 }
 
-/* An OEM message of the runner's own as a CIM_Error. */
-static int
-oem_error(enum rf_oem_id id, const char *const *args, size_t nargs, uint16_t severity,
-          struct cim_error *e)
-{
-    struct rf_buf text;
-    int rc = -1;
-
-    cim_error_init(e);
-    rf_buf_init(&text, 1024);
-    for (const char *p = rf_oem_text(id); *p != '\0'; p++) {
-        if (p[0] == '%' && p[1] >= '1' && p[1] <= '9') {
-            size_t i = (size_t)(p[1] - '1');
-            if (rf_buf_puts(&text, i < nargs ? args[i] : "") != 0)
-                goto out;
-            p++;
-        } else if (rf_buf_append(&text, p, 1) != 0) {
-            goto out;
-        }
-    }
-    e->perceived_severity = severity;
-    e->error_type = severity >= 5 ? 4 : 1;      /* Software Error, or Other */
-    e->cim_status_code = severity >= 5 ? 1 : 0; /* CIM_ERR_FAILED, or none */
-    if (cim_error_set_str(&e->owning_entity, "Rfjobd") != JOB_OK
-        || cim_error_set_str(&e->message_id, rf_oem_key(id)) != JOB_OK
-        || cim_error_set_str(&e->message, text.data != NULL ? text.data : "") != JOB_OK
-        || cim_strv_push(&e->recommended_actions, rf_oem_resolution(id)) != JOB_OK
-        || (e->error_type == 1
-            && cim_error_set_str(&e->other_error_type, "Request outcome") != JOB_OK))
-        goto out;
-    for (size_t i = 0; i < nargs; i++)
-        if (cim_strv_push(&e->message_arguments, args[i]) != JOB_OK)
-            goto out;
-    rc = 0;
-out:
-    rf_buf_cleanup(&text);
-    if (rc != 0)
-        cim_error_cleanup(e);
-    return rc;
-}
-
 struct outcome {
     struct cim_error first; /* PayloadCompleted or PayloadFailed */
     const cJSON *j_info;    /* the response's messages */
@@ -221,6 +180,7 @@ perform(struct app *app, const struct job *job)
     j_jb = cJSON_GetObjectItemCaseSensitive(j_payload, "JsonBody");
     req.app = app;
     req.remote_addr = "job";
+    req.job_id = job->id;
     if (!cJSON_IsString(j_uri) || !cJSON_IsString(j_op)) {
         st = 400;
         args[0] = "?";
@@ -273,8 +233,8 @@ done:
     }
     if (st == 201 && resp.location[0] != '\0')
         o.created = resp.location;
-    if (oem_error(st < 400 ? RF_OEM_PAYLOAD_COMPLETED : RF_OEM_PAYLOAD_FAILED, args, 3,
-                  st < 400 ? 2 : 6, &o.first)
+    if (map_oem_cim_error(st < 400 ? RF_OEM_PAYLOAD_COMPLETED : RF_OEM_PAYLOAD_FAILED, args, 3,
+                          st < 400 ? 2 : 6, &o.first)
         == 0) {
         err = job_service_update(app->jobs, job->id, record_outcome, &o, NULL, NULL);
         if (err != JOB_OK && err != JOB_ENOTFOUND)

@@ -55,6 +55,7 @@ map_job_state(const struct job *job)
     case JOB_STATE_NEW:
         switch ((enum job_hold)job->hold) {
         case JOB_HOLD_SCHEDULED:
+        case JOB_HOLD_QUEUED:
             return "Pending";
         case JOB_HOLD_VALIDATING:
             return "Validating";
@@ -157,10 +158,22 @@ map_job_actions(const struct job *job)
     if ((req & JOB_REQ_BIT(JOB_REQ_START)) && job->job_state != JOB_STATE_NEW)
         a |= MAP_ACT_RESUME;
     if ((req & JOB_REQ_BIT(JOB_REQ_START)) && job->job_state == JOB_STATE_NEW
-        && job->hold != JOB_HOLD_VALIDATING && job->hold != JOB_HOLD_INVALID)
+        && job->hold != JOB_HOLD_VALIDATING && job->hold != JOB_HOLD_INVALID
+        && (job->kind != JOB_KIND_DOCUMENT || job->hold != JOB_HOLD_NONE))
         a |= MAP_ACT_FORCE_START;
-    if (job->job_state == JOB_STATE_NEW && job->hold == JOB_HOLD_VALIDATING)
-        a |= MAP_ACT_VALIDATE | MAP_ACT_INVALIDATE;
+    if (job->job_state == JOB_STATE_NEW && !(job->flags & JOB_F_START_REQUESTED)) {
+        /* A document job is validated when New (Manual policy), Validating or Invalid; it is
+         * invalidated while it waits, valid or not yet validated. */
+        if (job->hold == JOB_HOLD_VALIDATING
+            || (job->kind == JOB_KIND_DOCUMENT
+                && (job->hold == JOB_HOLD_NONE || job->hold == JOB_HOLD_INVALID)))
+            a |= MAP_ACT_VALIDATE;
+        if (job->hold == JOB_HOLD_VALIDATING
+            || (job->kind == JOB_KIND_DOCUMENT
+                && (job->hold == JOB_HOLD_QUEUED || job->hold == JOB_HOLD_SCHEDULED
+                    || job->hold == JOB_HOLD_NONE)))
+            a |= MAP_ACT_INVALIDATE;
+    }
     if (job_state_is_final(job->job_state)
         && (job->kind == JOB_KIND_USER || job->kind == JOB_KIND_DOCUMENT))
         a |= MAP_ACT_RESUBMIT;
@@ -579,6 +592,15 @@ add_links(cJSON *j, const struct job *job, const struct map_job_ctx *ctx)
         && (map_job_uri(job->parent_id, uri, sizeof uri) != 0
             || add_link(j_links, "ParentJob", uri) != 0))
         return -1;
+    if (job->kind == JOB_KIND_DOCUMENT && job->document != NULL) {
+        if (rf_fmt(uri, sizeof uri, MAP_DOCUMENTS_URI "/%s", job->document) != 0
+            || add_link(j_links, "JobDocument", uri) != 0)
+            return -1;
+        /* The executor that runs or ran it: there is one. */
+        if (job->start_time.kind != CIM_DT_NULL
+            && add_link(j_links, "Executor", MAP_EXECUTOR_URI) != 0)
+            return -1;
+    }
     if ((j_sub = cJSON_AddArrayToObject(j_links, "SubsidiaryJobs")) == NULL
         || add_int(j_links, "SubsidiaryJobs@odata.count",
                    ctx != NULL ? (int64_t)ctx->n_subsidiary : 0)
@@ -753,9 +775,37 @@ map_job_to_json(const struct job *job, const struct map_job_ctx *ctx)
     } else if (cJSON_AddNullToObject(j, "MaxExecutionTime") == NULL) {
         goto fail;
     }
-    if (job->sched.enabled || job->job_run_times != 1 || !(job->null_mask & PBIT(JOB_P_RUN_MONTH))
-        || !(job->null_mask & PBIT(JOB_P_RUN_DAY))
-        || job->scheduled_start_time.kind != CIM_DT_NULL) {
+    if (ctx != NULL && ctx->estimated_us != 0) {
+        struct cim_datetime iv;
+        int64_t start;
+        if (cim_dt_interval_from_us(ctx->estimated_us, &iv) != JOB_OK
+            || map_dt(&iv, CIM_DT_INTERVAL, text, sizeof text) != 0
+            || cJSON_AddStringToObject(j, "EstimatedDuration", text) == NULL)
+            goto fail;
+        if (!final && job->start_time.kind != CIM_DT_NULL
+            && cim_dt_to_unix_us(&job->start_time, &start) == JOB_OK) {
+            struct cim_datetime end;
+            if (cim_dt_from_unix_us(start + (int64_t)ctx->estimated_us, job->start_time.utc_offset,
+                                    &end)
+                    == JOB_OK
+                && map_dt(&end, CIM_DT_TIMESTAMP, text, sizeof text) == 0
+                && cJSON_AddStringToObject(j, "EstimatedCompletionTime", text) == NULL)
+                goto fail;
+        }
+    }
+    if (job->kind == JOB_KIND_DOCUMENT && job->parameters != NULL
+        && !(job->flags & JOB_F_HIDE_PAYLOAD)) {
+        cJSON *j_p = cJSON_Parse(job->parameters);
+        if (j_p != NULL && !cJSON_AddItemToObject(j, "Parameters", j_p)) {
+            cJSON_Delete(j_p);
+            goto fail;
+        }
+    }
+    /* A document-based job has no Schedule: its StartTime says when it runs. */
+    if (job->kind != JOB_KIND_DOCUMENT
+        && (job->sched.enabled || job->job_run_times != 1
+            || !(job->null_mask & PBIT(JOB_P_RUN_MONTH)) || !(job->null_mask & PBIT(JOB_P_RUN_DAY))
+            || job->scheduled_start_time.kind != CIM_DT_NULL)) {
         cJSON *j_s = map_job_schedule(job);
         if (j_s == NULL || !cJSON_AddItemToObject(j, "Schedule", j_s)) {
             cJSON_Delete(j_s);
@@ -848,4 +898,44 @@ map_job_err(struct rf_resp *resp, enum job_err err, const char *related)
         break;
     }
     rf_resp_error(resp, 500, RF_MSG_INTERNAL_ERROR, related);
+}
+
+int
+map_oem_cim_error(enum rf_oem_id id, const char *const *args, size_t nargs, uint16_t severity,
+                  struct cim_error *e)
+{
+    struct rf_buf text;
+    int rc = -1;
+
+    cim_error_init(e);
+    rf_buf_init(&text, 1024);
+    for (const char *p = rf_oem_text(id); *p != '\0'; p++) {
+        if (p[0] == '%' && p[1] >= '1' && p[1] <= '9') {
+            size_t i = (size_t)(p[1] - '1');
+            if (rf_buf_puts(&text, i < nargs ? args[i] : "") != 0)
+                goto out;
+            p++;
+        } else if (rf_buf_append(&text, p, 1) != 0) {
+            goto out;
+        }
+    }
+    e->perceived_severity = severity;
+    e->error_type = severity >= 5 ? 4 : 1;      /* Software Error, or Other */
+    e->cim_status_code = severity >= 5 ? 1 : 0; /* CIM_ERR_FAILED, or none */
+    if (cim_error_set_str(&e->owning_entity, "Rfjobd") != JOB_OK
+        || cim_error_set_str(&e->message_id, rf_oem_key(id)) != JOB_OK
+        || cim_error_set_str(&e->message, text.data != NULL ? text.data : "") != JOB_OK
+        || cim_strv_push(&e->recommended_actions, rf_oem_resolution(id)) != JOB_OK
+        || (e->error_type == 1
+            && cim_error_set_str(&e->other_error_type, "Request outcome") != JOB_OK))
+        goto out;
+    for (size_t i = 0; i < nargs; i++)
+        if (cim_strv_push(&e->message_arguments, args[i]) != JOB_OK)
+            goto out;
+    rc = 0;
+out:
+    rf_buf_cleanup(&text);
+    if (rc != 0)
+        cim_error_cleanup(e);
+    return rc;
 }

@@ -50,7 +50,13 @@ unsigned map_job_requests(const struct job *job);
 struct map_job_ctx {
     const uint64_t *subsidiary; /* ids of the jobs this one created */
     size_t n_subsidiary;
+    uint64_t estimated_us; /* EstimatedDuration (from the job's document), 0 = unknown */
 };
+
+#define MAP_DOCUMENTS_URI "/redfish/v1/JobService/Documents"
+#define MAP_EXECUTORS_URI "/redfish/v1/JobService/Executors"
+#define MAP_EXECUTOR_ID "Local"
+#define MAP_EXECUTOR_URI MAP_EXECUTORS_URI "/" MAP_EXECUTOR_ID
 
 /* The Job resource. */
 cJSON *map_job_to_json(const struct job *job, const struct map_job_ctx *ctx);
@@ -93,5 +99,14 @@ int map_rc_error(struct rf_resp *resp, enum job_rc rc, const struct job *job, co
 
 /* Makes resp the answer to a model error (404, 400, 409, 500, 503), naming related. */
 void map_job_err(struct rf_resp *resp, enum job_err err, const char *related);
+
+/*
+ * An OEM message as a CIM_Error (OwningEntity Rfjobd, MessageID the registry key, Message with
+ * the arguments filled in, the resolution as RecommendedActions), with PerceivedSeverity
+ * severity: 5 and above make it a Software Error with CIMStatusCode CIM_ERR_FAILED. Initialises
+ * *e. Returns 0, or -1 when out of memory (*e is then empty).
+ */
+int map_oem_cim_error(enum rf_oem_id id, const char *const *args, size_t nargs, uint16_t severity,
+                      struct cim_error *e);
 
 #endif

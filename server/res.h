@@ -65,6 +65,17 @@ void res_jobs_oem_action(struct rf_req *req, struct rf_resp *resp);
 void res_jobs_action_info(struct rf_req *req, struct rf_resp *resp);
 /* Whether JobService.ServiceEnabled is true: when false, no new job starts. */
 int res_jobs_enabled(struct app *app);
+struct job;
+/* Replies 201 with a job just created (body and Location), audits it and wakes its runner. */
+void res_jobs_created(struct rf_req *req, struct rf_resp *resp, const struct job *job,
+                      const char *how);
+
+void res_documents_collection(struct rf_req *req, struct rf_resp *resp);
+void res_documents_get(struct rf_req *req, struct rf_resp *resp);
+void res_documents_action_info(struct rf_req *req, struct rf_resp *resp);
+void res_documents_submit(struct rf_req *req, struct rf_resp *resp);
+void res_executors_collection(struct rf_req *req, struct rf_resp *resp);
+void res_executors_get(struct rf_req *req, struct rf_resp *resp);
 
 #define RF_MANAGER_ID "rfjobd"
 #define RF_MANAGER_URI "/redfish/v1/Managers/rfjobd"
@@ -108,6 +119,9 @@ cJSON *rf_res_link(cJSON *parent, const char *name, const char *uri);
  * Makes a resource collection payload with Members (links to each uri in uris) and
  * Members@odata.count. Returns a new object or NULL.
  */
+/* Adds an ActionInfo parameter {Name, DataType, Required} to j_params; NULL when out of memory. */
+cJSON *rf_res_action_param(cJSON *j_params, const char *name, const char *type, int required);
+
 cJSON *rf_res_collection(const char *odata_id, const char *odata_type, const char *name,
                          const char *const *uris, size_t n);
 

@@ -236,3 +236,18 @@ rf_body_long(const struct rf_req *req, struct rf_resp *resp, const char *name, l
     *out = (long)v;
     return 1;
 }
+
+cJSON *
+rf_res_action_param(cJSON *j_params, const char *name, const char *type, int required)
+{
+    cJSON *j = cJSON_CreateObject();
+
+    if (j == NULL || cJSON_AddStringToObject(j, "Name", name) == NULL
+        || cJSON_AddStringToObject(j, "DataType", type) == NULL
+        || cJSON_AddBoolToObject(j, "Required", required) == NULL
+        || !cJSON_AddItemToArray(j_params, j)) {
+        cJSON_Delete(j);
+        return NULL;
+    }
+    return j;
+}

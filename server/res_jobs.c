@@ -10,6 +10,7 @@
 #include "app.h"
 #include "audit.h"
 #include "db.h"
+#include "executor.h"
 #include "job_runner.h"
 #include "job_schedule.h"
 #include "log.h"
@@ -74,20 +75,24 @@ is_child(void *arg, const struct job *job)
 static cJSON *
 job_json(struct rf_req *req, const struct job *job)
 {
-    struct map_job_ctx ctx = {NULL, 0};
+    struct map_job_ctx ctx = {NULL, 0, 0};
     struct job_page page = {NULL, 0, 0};
     uint64_t *ids = NULL;
     uint64_t parent = job->id;
     cJSON *j;
 
-    /* Only scheduled jobs create others; no scan for the rest. */
-    if (job->sched.enabled
+    /* Only scheduled jobs and jobs that submitted others have any; no scan for the rest. */
+    if ((job->sched.enabled || (job->flags & JOB_F_HAS_CHILDREN))
         && job_service_page(req->app->jobs, 0, PAGE_MAX, is_child, &parent, &page) == JOB_OK
         && page.n > 0 && (ids = calloc(page.n, sizeof *ids)) != NULL) {
         for (size_t i = 0; i < page.n; i++)
             ids[i] = page.jobs[i].id;
         ctx.subsidiary = ids;
         ctx.n_subsidiary = page.n;
+    }
+    if (job->kind == JOB_KIND_DOCUMENT && job->document != NULL) {
+        const struct jobdoc *doc = jobdoc_find(&req->app->docs, job->document);
+        ctx.estimated_us = doc != NULL ? doc->estimated_us : 0;
     }
     j = map_job_to_json(job, &ctx);
     free(ids);
@@ -153,8 +158,11 @@ res_jobservice_get(struct rf_req *req, struct rf_resp *resp)
         || cJSON_AddNumberToObject(j_caps, "MaxJobs", RF_JOBS_MAX) == NULL
         || cJSON_AddBoolToObject(j_caps, "Scheduling", 1) == NULL
         || cJSON_AddBoolToObject(j_caps, "UserSpecifiedJobs", 1) == NULL
-        || cJSON_AddBoolToObject(j_caps, "DocumentBasedJobs", 0) == NULL
+        || cJSON_AddBoolToObject(j_caps, "DocumentBasedJobs", 1) == NULL
+        || cJSON_AddStringToObject(j, "ValidationPolicy", req->app->cfg.validation_policy) == NULL
         || rf_res_link(j, "Jobs", MAP_JOBS_URI) == NULL
+        || rf_res_link(j, "JobDocuments", MAP_DOCUMENTS_URI) == NULL
+        || rf_res_link(j, "JobExecutors", MAP_EXECUTORS_URI) == NULL
         || rf_res_link(j, "Log", RF_MANAGER_URI "/LogServices/Audit") == NULL
         || (j_actions = cJSON_AddObjectToObject(j, "Actions")) == NULL
         || (j_cancel = cJSON_AddObjectToObject(j_actions, "#JobService.CancelAllJobs")) == NULL
@@ -188,8 +196,10 @@ res_jobservice_patch(struct rf_req *req, struct rf_resp *resp)
     __atomic_store_n(&req->app->jobs_enabled, enabled ? 1 : 0, __ATOMIC_SEQ_CST);
     (void)audit_record(req->app->audit, req->who.user, req->remote_addr, "job service %s",
                        enabled ? "enabled" : "disabled");
-    if (enabled)
+    if (enabled) {
         job_runner_wake(req->app->runner);
+        executor_wake(req->app->exec);
+    }
     res_jobservice_get(req, resp);
 }
 
@@ -385,7 +395,7 @@ res_jobs_collection(struct rf_req *req, struct rf_resp *resp)
     for (size_t i = 0; i < n; i++) {
         cJSON *j_m;
         if (embed) {
-            struct map_job_ctx none = {NULL, 0};
+            struct map_job_ctx none = {NULL, 0, 0};
             j_m = map_job_to_json(&page.jobs[i], &none);
             if (j_m != NULL && q.select != NULL)
                 rf_select_apply(q.select, j_m);
@@ -919,8 +929,8 @@ job_body_check(struct rf_req *req, struct rf_resp *resp, const char *const *writ
     return rf_body_check(req, resp, writable, readonly, need_some);
 }
 
-static void
-created(struct rf_req *req, struct rf_resp *resp, const struct job *job, const char *how)
+void
+res_jobs_created(struct rf_req *req, struct rf_resp *resp, const struct job *job, const char *how)
 {
     char uri[RF_URI_MAX];
 
@@ -1005,7 +1015,7 @@ res_jobs_create(struct rf_req *req, struct rf_resp *resp)
         map_job_err(resp, err, NULL);
         goto out;
     }
-    created(req, resp, &out, "user-specified");
+    res_jobs_created(req, resp, &out, "user-specified");
     goto out;
 nomem:
     rf_resp_error(resp, 500, RF_MSG_INTERNAL_ERROR, NULL);
@@ -1290,6 +1300,26 @@ set_hold(void *arg, struct job *job)
     return JOB_OK;
 }
 
+/* Invalidate of a document job that waits: it becomes Invalid until validated again. */
+static enum job_err
+invalidate(void *arg, struct job *job)
+{
+    const struct rf_req *req = arg;
+    const char *args[1] = {req->who.user};
+    struct cim_error e;
+    enum job_err err;
+
+    if (job->job_state != JOB_STATE_NEW || (job->flags & JOB_F_START_REQUESTED)
+        || job->hold == JOB_HOLD_INVALID || job->hold == JOB_HOLD_INTERRUPTED)
+        return JOB_ESTATE;
+    job->hold = JOB_HOLD_INVALID;
+    if (map_oem_cim_error(RF_OEM_JOB_INVALIDATED, args, 1, 3, &e) != 0)
+        return JOB_ENOMEM;
+    err = job_add_message(job, &e);
+    cim_error_cleanup(&e);
+    return err;
+}
+
 static void
 resubmit(struct rf_req *req, struct rf_resp *resp, const struct job *job)
 {
@@ -1344,12 +1374,19 @@ resubmit(struct rf_req *req, struct rf_resp *resp, const struct job *job)
         }
         job_schedule_cleanup(&s);
     }
+    if (tmpl.kind == JOB_KIND_DOCUMENT) {
+        /* A document job waits for validation and a slot again; it keeps only its start time. */
+        cim_strv_cleanup(&tmpl.sched.intervals);
+        memset(&tmpl.sched, 0, sizeof tmpl.sched);
+        tmpl.hold =
+            executor_submit_hold(req->app->exec, tmpl.scheduled_start_time.kind != CIM_DT_NULL);
+    }
     err = job_service_create(req->app->jobs, &tmpl, &out, NULL);
     if (err != JOB_OK) {
         map_job_err(resp, err, NULL);
         goto out;
     }
-    created(req, resp, &out, "resubmitted");
+    res_jobs_created(req, resp, &out, "resubmitted");
 out:
     job_cleanup(&tmpl);
     job_cleanup(&out);
@@ -1391,6 +1428,26 @@ res_jobs_action(struct rf_req *req, struct rf_resp *resp)
             goto out;
         }
         requested = JOB_REQ_START;
+    } else if ((strcmp(action, "Job.Validate") == 0 || strcmp(action, "Job.Invalidate") == 0)
+               && job.kind == JOB_KIND_DOCUMENT) {
+        enum job_err err;
+        if (!(legal & (action[4] == 'V' ? MAP_ACT_VALIDATE : MAP_ACT_INVALIDATE))) {
+            map_rc_error(resp, JOB_RC_INVALID_TRANSITION, &job, action + 4, NULL);
+            goto out;
+        }
+        err = action[4] == 'V'
+                  ? executor_validate(req->app->exec, id, &job)
+                  : job_service_update(req->app->jobs, id, invalidate, req, &job, NULL);
+        if (err == JOB_ESTATE) {
+            map_rc_error(resp, JOB_RC_INVALID_TRANSITION, &job, action + 4, NULL);
+            goto out;
+        }
+        if (err != JOB_OK) {
+            map_job_err(resp, err, NULL);
+            goto out;
+        }
+        state_change_reply(req, resp, id, JOB_RC_OK, &job, action, 0, NULL);
+        goto out;
     } else if (strcmp(action, "Job.Validate") == 0 || strcmp(action, "Job.Invalidate") == 0) {
         struct hold_ctx h = {JOB_HOLD_VALIDATING,
                              action[4] == 'V' ? JOB_HOLD_NONE : JOB_HOLD_INVALID};
@@ -1636,21 +1693,6 @@ out:
 
 /* ---- action information ---------------------------------------------------------------------- */
 
-static cJSON *
-param(cJSON *j_params, const char *name, const char *type, int required)
-{
-    cJSON *j = cJSON_CreateObject();
-
-    if (j == NULL || cJSON_AddStringToObject(j, "Name", name) == NULL
-        || cJSON_AddStringToObject(j, "DataType", type) == NULL
-        || cJSON_AddBoolToObject(j, "Required", required) == NULL
-        || !cJSON_AddItemToArray(j_params, j)) {
-        cJSON_Delete(j);
-        return NULL;
-    }
-    return j;
-}
-
 void
 res_jobs_action_info(struct rf_req *req, struct rf_resp *resp)
 {
@@ -1677,7 +1719,7 @@ res_jobs_action_info(struct rf_req *req, struct rf_resp *resp)
     if (which[0] == 'R' && which[2] == 'q') {
         unsigned ok = map_job_requests(&job);
         cJSON *j_vals;
-        if ((j_p = param(j_params, "RequestedState", "String", 1)) == NULL
+        if ((j_p = rf_res_action_param(j_params, "RequestedState", "String", 1)) == NULL
             || (j_vals = cJSON_AddArrayToObject(j_p, "AllowableValues")) == NULL)
             goto fail;
         for (uint32_t r = JOB_REQ_FIRST; r <= JOB_REQ_LAST; r++) {
@@ -1690,15 +1732,15 @@ res_jobs_action_info(struct rf_req *req, struct rf_resp *resp)
                 goto fail;
             }
         }
-        if ((j_p = param(j_params, "TimeoutPeriod", "String", 0)) == NULL
+        if ((j_p = rf_res_action_param(j_params, "TimeoutPeriod", "String", 0)) == NULL
             || cJSON_AddStringToObject(j_p, "AllowablePattern",
                                        "^P(\\d+D)?(T(\\d+H)?(\\d+M)?(\\d+(\\.\\d+)?S)?)?$")
                    == NULL)
             goto fail;
     } else if (which[0] == 'K') {
-        if (param(j_params, "DeleteOnKill", "Boolean", 0) == NULL)
+        if (rf_res_action_param(j_params, "DeleteOnKill", "Boolean", 0) == NULL)
             goto fail;
-    } else if (param(j_params, "StartTime", "String", 0) == NULL) {
+    } else if (rf_res_action_param(j_params, "StartTime", "String", 0) == NULL) {
         goto fail;
     }
     rf_res_reply(resp, j);

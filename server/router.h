@@ -104,6 +104,7 @@ struct rf_req {
     const char *if_none_match; /* If-None-Match header, or NULL */
     const char *remote_addr;
     struct rf_principal who;
+    uint64_t job_id; /* the job whose payload this request is, or 0 for a client's */
 };
 
 struct rf_resp {

@@ -8,6 +8,7 @@
 #define LOGIN RF_NEED(RF_PRIV_LOGIN)
 #define MANAGER RF_NEED(RF_PRIV_CONFIGURE_MANAGER)
 #define USERS RF_NEED(RF_PRIV_CONFIGURE_USERS)
+#define COMPONENTS RF_NEED(RF_PRIV_CONFIGURE_COMPONENTS)
 #define SELF_OR_MANAGER RF_NEED_ANY2(RF_PRIV_CONFIGURE_MANAGER, RF_PRIV_CONFIGURE_SELF)
 /* ManagerAccount GET; PATCH adds the Password property override (ConfigureSelf). */
 #define ACCOUNT_READ                                                                               \
@@ -63,6 +64,13 @@ const struct rf_route rf_routes[] = {
     {RF_GET, "/redfish/v1/JobService/Jobs/{}/{}", LOGIN, res_jobs_action_info, 0, 0},
     {RF_POST, "/redfish/v1/JobService/Jobs/{}/Actions/{}", MANAGER, res_jobs_action, 0, 0},
     {RF_POST, "/redfish/v1/JobService/Jobs/{}/Actions/Oem/{}", MANAGER, res_jobs_oem_action, 0, 0},
+    {RF_GET, "/redfish/v1/JobService/Documents", LOGIN, res_documents_collection, 0, 0},
+    {RF_GET, "/redfish/v1/JobService/Documents/{}", LOGIN, res_documents_get, 0, 0},
+    {RF_GET, "/redfish/v1/JobService/Documents/{}/{}", LOGIN, res_documents_action_info, 0, 0},
+    {RF_POST, "/redfish/v1/JobService/Documents/{}/Actions/JobDocument.SubmitJob", COMPONENTS,
+     res_documents_submit, 0, 0},
+    {RF_GET, "/redfish/v1/JobService/Executors", LOGIN, res_executors_collection, 0, 0},
+    {RF_GET, "/redfish/v1/JobService/Executors/{}", LOGIN, res_executors_get, 0, 0},
 
     {RF_GET, "/redfish/v1/Managers", LOGIN, res_manager_collection, 0, 0},
     {RF_GET, "/redfish/v1/Managers/{}", LOGIN, res_manager_get, 0, 0},

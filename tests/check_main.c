@@ -33,6 +33,7 @@ static const struct {
     {"task_proto", task_proto_suite},
     {"https", https_suite},
     {"jobs", jobs_suite},
+    {"executor", executor_suite},
 };
 
 int

@@ -28,5 +28,6 @@ Suite *jobdoc_suite(void);
 Suite *task_proto_suite(void);
 Suite *https_suite(void);
 Suite *jobs_suite(void);
+Suite *executor_suite(void);
 
 #endif

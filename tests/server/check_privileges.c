@@ -52,6 +52,7 @@ static const struct {
     {"/redfish/v1/JobService/Jobs/{}/Steps/{}", "Job"},
     {"/redfish/v1/JobService/Documents", "JobDocumentCollection"},
     {"/redfish/v1/JobService/Documents/{}", "JobDocument"},
+    {"/redfish/v1/JobService/Documents/{}/{}", "ActionInfo"},
     {"/redfish/v1/JobService/Executors", "JobExecutorCollection"},
     {"/redfish/v1/JobService/Executors/{}", "JobExecutor"},
     {"/redfish/v1/JobService/Log", "LogService"},
