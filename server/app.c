@@ -153,6 +153,22 @@ program_dir(char *out, size_t size)
     return 0;
 }
 
+/* Replaces a path by its absolute, resolved form. Returns 0 or -1 (errno set). */
+static int
+absolute(char *path, size_t size)
+{
+    char *real = realpath(path, NULL);
+    int rc;
+
+    if (real == NULL)
+        return -1;
+    rc = rf_strlcpy(path, real, size);
+    free(real);
+    if (rc != 0)
+        errno = ENAMETOOLONG;
+    return rc;
+}
+
 /* Loads the job documents and starts the executor of document-based jobs. */
 static int
 open_executor(struct app *app, char *err, size_t errsz)
@@ -174,6 +190,13 @@ open_executor(struct app *app, char *err, size_t errsz)
     }
     if (mkdir(cfg->files_dir, 0750) != 0 && errno != EEXIST) {
         (void)rf_fmt(err, errsz, "cannot create %s (errno %d)", cfg->files_dir, errno);
+        return -1;
+    }
+    /* Commands run in files_dir: every path they are given must be absolute. */
+    if (absolute(cfg->files_dir, sizeof cfg->files_dir) != 0
+        || absolute(cfg->task_dir, sizeof cfg->task_dir) != 0) {
+        (void)rf_fmt(err, errsz, "cannot resolve %s or %s (errno %d)", cfg->files_dir,
+                     cfg->task_dir, errno);
         return -1;
     }
     if (jobdoc_load_dir(cfg->documents_dir, &app->docs) != 0) {

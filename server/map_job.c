@@ -385,6 +385,19 @@ add_num_name(cJSON *j, const char *name, int64_t v, const struct cim_enum *e)
 }
 
 /* The MessageId of a CIM_Error: our registry's for our messages, else as the error names it. */
+/* Whether a Redfish MessageId belongs to a registry this service publishes or refers to. */
+static int
+published_registry(const char *id)
+{
+    static const char *const prefixes[] = {"Base.", RF_OEM_PREFIX ".", "JobEvent.", "TaskEvent.",
+                                           NULL};
+
+    for (size_t i = 0; prefixes[i] != NULL; i++)
+        if (strncmp(id, prefixes[i], strlen(prefixes[i])) == 0)
+            return 1;
+    return 0;
+}
+
 static int
 message_id(const struct cim_error *e, char *out, size_t size)
 {
@@ -407,11 +420,23 @@ map_cim_error_message(const struct cim_error *e)
     struct rf_buf resolution;
 
     rf_buf_init(&resolution, 4096);
-    if (j == NULL || message_id(e, id, sizeof id) != 0
-        || cJSON_AddStringToObject(j, "@odata.type", "#Message.v1_3_0.Message") == NULL
+    if (j == NULL || message_id(e, id, sizeof id) != 0)
+        goto fail;
+    /* A MessageID from a registry this service does not publish (a command's own) is shown as
+     * the OEM message that carries a text; the CIM view below keeps the original. */
+    if (!published_registry(id)) {
+        cJSON *j_args;
+        if (rf_fmt(id, sizeof id, "%s.%s", RF_OEM_PREFIX, rf_oem_key(RF_OEM_COMMAND_REPORTED)) != 0
+            || (j_args = cJSON_AddArrayToObject(j, "MessageArgs")) == NULL
+            || !cJSON_AddItemToArray(j_args,
+                                     cJSON_CreateString(e->message != NULL ? e->message : "")))
+            goto fail;
+    } else if (add_strv(j, "MessageArgs", &e->message_arguments) != 0) {
+        goto fail;
+    }
+    if (cJSON_AddStringToObject(j, "@odata.type", "#Message.v1_3_0.Message") == NULL
         || cJSON_AddStringToObject(j, "MessageId", id) == NULL
         || cJSON_AddStringToObject(j, "Message", e->message != NULL ? e->message : "") == NULL
-        || add_strv(j, "MessageArgs", &e->message_arguments) != 0
         || cJSON_AddStringToObject(j, "MessageSeverity",
                                    cim_error_severity_word(e->perceived_severity))
                == NULL)

@@ -161,10 +161,15 @@ setup(void)
     setup_policy("Automatic", 4);
 }
 
+/* Bypass, with the data directory given relative to the working directory, as ./run.sh does. */
 static void
 setup_bypass(void)
 {
     setup_policy("Bypass", 4);
+    app_stop(app);
+    ck_assert_int_eq(chdir(dir), 0);
+    ck_assert_int_eq(rf_strlcpy(cfg.data_dir, "var", sizeof cfg.data_dir), 0);
+    start();
 }
 
 static void
@@ -716,6 +721,33 @@ START_TEST(test_missing_bypass)
 }
 END_TEST
 
+START_TEST(test_relative_data_dir)
+{
+    char out[300];
+    char params[512];
+    char line[1200];
+    int found = 0;
+    uint64_t id;
+    FILE *f;
+
+    /* The command runs in the files directory: the path it gets must not be relative. */
+    tmp_path("env.txt", out, sizeof out);
+    (void)rf_fmt(params, sizeof params, "{\"File\": \"%s\", \"Value\": \"x\"}", out);
+    id = submit("ArgDump", params);
+    wait_state(id, "Completed");
+    f = fopen(out, "r");
+    ck_assert_ptr_nonnull(f);
+    while (fgets(line, sizeof line, f) != NULL)
+        if (strncmp(line, "RFJOBD_DATA_DIR=", 16) == 0) {
+            ck_assert_msg(line[16] == '/', "RFJOBD_DATA_DIR is relative: %s", line);
+            found = 1;
+        }
+    (void)fclose(f);
+    ck_assert_int_eq(found, 1);
+    ck_assert_int_eq(access("var/files", F_OK), 0);
+}
+END_TEST
+
 START_TEST(test_flood_and_garbage)
 {
     uint64_t flood = submit("Flood", "{\"Bytes\": 33554432}");
@@ -1075,6 +1107,7 @@ executor_suite(void)
     tcase_set_timeout(bypass, 60);
     tcase_add_checked_fixture(bypass, setup_bypass, teardown);
     tcase_add_test(bypass, test_missing_bypass);
+    tcase_add_test(bypass, test_relative_data_dir);
     suite_add_tcase(s, bypass);
 
     tcase_set_timeout(manual, 60);
