@@ -454,7 +454,7 @@ res_documents_submit(struct rf_req *req, struct rf_resp *resp)
         goto out;
     }
     if (err != JOB_OK) {
-        rf_resp_error(resp, 500, RF_MSG_INTERNAL_ERROR, NULL);
+        map_job_err(resp, err, NULL);
         goto out;
     }
     if (tmpl.parent_id != 0
