@@ -1,5 +1,9 @@
-# Script mode: cmake -DOUT=file.c -DFILES=a;b;c -P embed-run.cmake
-set(body "/* Generated at build time from redfish-schema/. Do not edit. */\n")
+# Script mode: cmake -DOUT=file.c -DFILES=a;b;c [-DTABLE=name] -P embed-run.cmake
+# Writes <TABLE>_files[] and <TABLE>_count (TABLE defaults to rf_embedded).
+if(NOT DEFINED TABLE OR TABLE STREQUAL "")
+    set(TABLE rf_embedded)
+endif()
+set(body "/* Generated at build time by cmake/embed-run.cmake. Do not edit. */\n")
 string(APPEND body "#include \"rf_embedded.h\"\n\n")
 set(table "")
 set(i 0)
@@ -14,7 +18,7 @@ foreach(f IN LISTS FILES)
     string(APPEND table "    {\"${name}\", rf_emb_${i}, ${len}},\n")
     math(EXPR i "${i} + 1")
 endforeach()
-string(APPEND body "\nconst struct rf_embedded rf_embedded_files[] = {\n${table}};\n")
-string(APPEND body "const size_t rf_embedded_count = ${i};\n")
+string(APPEND body "\nconst struct rf_embedded ${TABLE}_files[] = {\n${table}};\n")
+string(APPEND body "const size_t ${TABLE}_count = ${i};\n")
 file(WRITE "${OUT}.tmp" "${body}")
 file(RENAME "${OUT}.tmp" "${OUT}")

@@ -8,7 +8,12 @@ set -euo pipefail
 pkgs=(build-essential cmake pkg-config libcjson-dev libssl-dev libsqlite3-dev check
       dpkg-dev xz-utils openssl ca-certificates)
 if [ "${1:-}" = "--test" ]; then
-    pkgs+=(clang-format redfishtool)
+    pkgs+=(clang-format redfishtool chromium)
+    # The browser test runs on Node.js; a node that did not come from Debian's package is used
+    # as it is.
+    if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+        pkgs+=(nodejs npm)
+    fi
 fi
 
 missing=()

@@ -77,6 +77,14 @@ void res_documents_submit(struct rf_req *req, struct rf_resp *resp);
 void res_executors_collection(struct rf_req *req, struct rf_resp *resp);
 void res_executors_get(struct rf_req *req, struct rf_resp *resp);
 
+/* res_ui.c: the browser UI's static files (no data; served without authentication) */
+/* GET /: 302 to /ui/. */
+void res_ui_root(struct rf_req *req, struct rf_resp *resp);
+/* GET /ui/ (and /ui): the page, index.html, with the UI's Content-Security-Policy. */
+void res_ui_index(struct rf_req *req, struct rf_resp *resp);
+/* GET /ui/<file>: one of the UI's files with its media type; 404 for any other name. */
+void res_ui_file(struct rf_req *req, struct rf_resp *resp);
+
 #define RF_MANAGER_ID "rfjobd"
 #define RF_MANAGER_URI "/redfish/v1/Managers/rfjobd"
 #define RF_ACCOUNTS_URI "/redfish/v1/AccountService/Accounts"

@@ -1,4 +1,5 @@
-/* Files compiled into the binary from redfish-schema/ (see cmake/embed.cmake). */
+/* Files compiled into the binary (see cmake/embed.cmake): the schema and registry files of
+ * redfish-schema/ (rf_embedded_files) and the browser UI of server/ui/ (rf_ui_files). */
 #ifndef RF_EMBEDDED_H
 #define RF_EMBEDDED_H
 
@@ -13,7 +14,15 @@ struct rf_embedded {
 extern const struct rf_embedded rf_embedded_files[];
 extern const size_t rf_embedded_count;
 
-/* Finds an embedded file by exact base name. Returns it, or NULL. */
+extern const struct rf_embedded rf_ui_files[];
+extern const size_t rf_ui_count;
+
+/* Finds an embedded schema or registry file by exact base name. Returns it (static data, never
+ * freed), or NULL. Takes no lock. */
 const struct rf_embedded *rf_embedded_find(const char *name);
+
+/* Finds a browser UI file by exact base name ("app.js"). Returns it (static data, never freed),
+ * or NULL. Takes no lock. */
+const struct rf_embedded *rf_ui_find(const char *name);
 
 #endif

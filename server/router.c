@@ -1017,6 +1017,8 @@ reason_phrase(int status)
         return "Accepted";
     case 204:
         return "No Content";
+    case 302:
+        return "Found";
     case 304:
         return "Not Modified";
     case 400:
@@ -1075,8 +1077,7 @@ put_headers(struct rf_buf *b, const struct rf_req *req, const struct rf_resp *re
                != 0
         || put_header(b, "X-Content-Type-Options", "nosniff") != 0
         || put_header(b, "X-Frame-Options", "DENY") != 0
-        || put_header(b, "Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-               != 0) {
+        || put_header(b, "Content-Security-Policy", resp->csp ? resp->csp : RF_CSP_DEFAULT) != 0) {
         return -1;
     }
     if (app != NULL && app->cfg.hsts_max_age > 0

@@ -16,6 +16,9 @@
 #define RF_RESPONSE_MAX (64u << 20) /* largest response (headers and body) the router builds */
 #define RF_EXPAND_FETCH_MAX 2000 /* most resources one request's $expand, $filter or only reads */
 
+/* The Content-Security-Policy of every response that does not carry its own (rf_resp.csp). */
+#define RF_CSP_DEFAULT "default-src 'none'; frame-ancestors 'none'"
+
 struct app;
 
 enum rf_method {
@@ -115,6 +118,7 @@ struct rf_resp {
     const char *content_type;  /* default "application/json; charset=utf-8" */
     int no_etag;               /* leave ETag out even on a GET of a resource */
     const char *cache_control; /* default "no-cache" */
+    const char *csp;           /* Content-Security-Policy; default RF_CSP_DEFAULT */
     char location[RF_URI_MAX];
     size_t n_extra;
     struct {

@@ -1,7 +1,7 @@
 /* THE route table: the whole API surface of the service, with the privileges each operation
  * needs. Privileges follow DMTF's privilege registry (Redfish_1.8.0_PrivilegeRegistry; a unit
- * test holds every row against it); only what DSP0266 serves without authentication is
- * RF_NOAUTH. */
+ * test holds every row against it); only what DSP0266 serves without authentication, and the
+ * browser UI's static files outside /redfish, are RF_NOAUTH. */
 #include "res.h"
 #include "router.h"
 
@@ -71,6 +71,12 @@ const struct rf_route rf_routes[] = {
      res_documents_submit, 0, 0},
     {RF_GET, "/redfish/v1/JobService/Executors", LOGIN, res_executors_collection, 0, 0},
     {RF_GET, "/redfish/v1/JobService/Executors/{}", LOGIN, res_executors_get, 0, 0},
+
+    /* The browser UI: static files that hold no data (each data request the page makes is a
+     * Redfish request with its session token). */
+    {RF_GET, "/", RF_NOAUTH, res_ui_root, 0, 0},
+    {RF_GET, "/ui", RF_NOAUTH, res_ui_index, 0, 0},
+    {RF_GET, "/ui/{}", RF_NOAUTH, res_ui_file, 0, 0},
 
     {RF_GET, "/redfish/v1/Managers", LOGIN, res_manager_collection, 0, 0},
     {RF_GET, "/redfish/v1/Managers/{}", LOGIN, res_manager_get, 0, 0},

@@ -1396,6 +1396,73 @@ START_TEST(test_audit_log)
 }
 END_TEST
 
+/* The browser UI: static files without credentials, each with its media type and the UI's own
+ * Content-Security-Policy; "/" redirects; unknown files are 404; HEAD and If-None-Match work. */
+START_TEST(test_ui_files)
+{
+    static const struct {
+        const char *path;
+        const char *type;
+        const char *needle;
+    } files[] = {
+        {"/ui/", "text/html; charset=utf-8", "<!DOCTYPE html>"},
+        {"/ui", "text/html; charset=utf-8", "<!DOCTYPE html>"},
+        {"/ui/index.html", "text/html; charset=utf-8", "/ui/app.js"},
+        {"/ui/app.css", "text/css; charset=utf-8", ":focus-visible"},
+        {"/ui/app.js", "text/javascript; charset=utf-8", "X-Auth-Token"},
+    };
+    struct tc_resp r;
+    char h[512];
+    char etag[64];
+    char hdrs[512];
+
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        req("GET", files[i].path, NULL, NULL, &r);
+        ck_assert_msg(r.status == 200, "%s: %d", files[i].path, r.status);
+        header_is(&r, "Content-Type", files[i].type);
+        ck_assert_int_eq(tc_header(&r, "Content-Security-Policy", h, sizeof h), 0);
+        ck_assert_ptr_nonnull(strstr(h, "script-src 'self'"));
+        ck_assert_ptr_nonnull(strstr(h, "frame-ancestors 'none'"));
+        ck_assert_ptr_null(strstr(h, "unsafe"));
+        header_is(&r, "X-Content-Type-Options", "nosniff");
+        ck_assert_int_eq(tc_header_count(&r, "Set-Cookie"), 0);
+        ck_assert_msg(strstr(r.body, files[i].needle) != NULL, "%s lacks %s", files[i].path,
+                      files[i].needle);
+        tc_resp_cleanup(&r);
+    }
+
+    req("GET", "/", NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 302);
+    header_is(&r, "Location", "/ui/");
+    tc_resp_cleanup(&r);
+
+    req("GET", "/ui/nope.js", NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 404);
+    ck_assert_int_eq(tc_header(&r, "Content-Security-Policy", h, sizeof h), 0);
+    ck_assert_str_eq(h, "default-src 'none'; frame-ancestors 'none'");
+    tc_resp_cleanup(&r);
+    /* No route at all: as anywhere, credentials come first. */
+    req("GET", "/ui/a/b", NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 401);
+    tc_resp_cleanup(&r);
+    ck_assert_int_eq(rf_fmt(hdrs, sizeof hdrs, "%sContent-Type: application/json\r\n", admin_auth),
+                     0);
+    req("POST", "/ui/app.js", hdrs, "{}", &r);
+    ck_assert_int_eq(r.status, 405);
+    tc_resp_cleanup(&r);
+
+    req("HEAD", "/ui/app.css", NULL, NULL, &r);
+    ck_assert_int_eq(r.status, 200);
+    ck_assert_uint_eq(r.body_len, 0);
+    ck_assert_int_eq(tc_header(&r, "ETag", etag, sizeof etag), 0);
+    tc_resp_cleanup(&r);
+    ck_assert_int_eq(rf_fmt(hdrs, sizeof hdrs, "If-None-Match: %s\r\n", etag), 0);
+    req("GET", "/ui/app.css", hdrs, NULL, &r);
+    ck_assert_int_eq(r.status, 304);
+    tc_resp_cleanup(&r);
+}
+END_TEST
+
 START_TEST(test_security_headers)
 {
     static const char *const paths[] = {"/redfish/v1/", "/redfish/v1/AccountService",
@@ -1570,6 +1637,7 @@ https_suite(void)
     tcase_add_test(security, test_session_timeout_and_tokens);
     tcase_add_test(security, test_audit_log);
     tcase_add_test(security, test_security_headers);
+    tcase_add_test(security, test_ui_files);
     suite_add_tcase(s, security);
 
     tcase_set_timeout(matrix, 300);

@@ -80,6 +80,22 @@ static const struct {
     {RF_POST, "/redfish/v1/SessionService/Sessions/Members"},
 };
 
+/* Paths outside the Redfish tree: the browser UI's static files, which hold no data and so have
+ * no registry entity. Only GET (and HEAD) without authentication; every data request the page
+ * makes is a Redfish request checked above. */
+static const char *const static_ok[] = {"/", "/ui", "/ui/{}"};
+
+static int
+is_static_path(const char *path)
+{
+    for (size_t i = 0; i < sizeof static_ok / sizeof static_ok[0]; i++) {
+        if (strcmp(static_ok[i], path) == 0) {
+            return 1;
+        }
+    }
+    return 0;
+}
+
 static cJSON *j_registry;
 
 static void
@@ -270,6 +286,17 @@ START_TEST(test_routes_follow_the_registry)
         int noauth = 0;
         size_t nhave = 0;
 
+        if (strcmp(route->path, "/redfish") != 0 && strncmp(route->path, "/redfish/", 9) != 0) {
+            ck_assert_msg(is_static_path(route->path),
+                          "%s %s: outside /redfish, only the UI's static files may be routed", m,
+                          route->path);
+            ck_assert_msg(route->method == RF_GET && route->priv.noauth,
+                          "%s %s: a static file is GET without authentication only", m,
+                          route->path);
+            continue;
+        }
+        ck_assert_msg(!is_static_path(route->path), "%s is exempt but in the Redfish tree",
+                      route->path);
         if (route->priv.noauth) {
             int ok = 0;
 
@@ -326,6 +353,20 @@ START_TEST(test_routes_follow_the_registry)
 }
 END_TEST
 
+/* Every exempt static path is routed, so the exemption list cannot outgrow the table. */
+START_TEST(test_static_paths_are_routed)
+{
+    for (size_t i = 0; i < sizeof static_ok / sizeof static_ok[0]; i++) {
+        int found = 0;
+
+        for (size_t r = 0; r < rf_routes_count; r++) {
+            found |= strcmp(rf_routes[r].path, static_ok[i]) == 0;
+        }
+        ck_assert_msg(found, "%s is exempt but has no route", static_ok[i]);
+    }
+}
+END_TEST
+
 START_TEST(test_roles_use_registry_privileges)
 {
     const cJSON *j_used = cJSON_GetObjectItemCaseSensitive(j_registry, "PrivilegesUsed");
@@ -354,6 +395,7 @@ privileges_suite(void)
     tcase_set_timeout(tc, 30);
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, test_routes_follow_the_registry);
+    tcase_add_test(tc, test_static_paths_are_routed);
     tcase_add_test(tc, test_roles_use_registry_privileges);
     suite_add_tcase(s, tc);
     return s;

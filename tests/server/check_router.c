@@ -144,13 +144,26 @@ START_TEST(test_route_match)
 }
 END_TEST
 
-/* Routes that DSP0266 lets anyone reach without credentials; nothing else may be RF_NOAUTH. */
+/* The browser UI's static files: the only routes outside /redfish. */
+static int
+ui_route(const struct rf_route *r)
+{
+    return r->method == RF_GET
+           && (strcmp(r->path, "/") == 0 || strcmp(r->path, "/ui") == 0
+               || strcmp(r->path, "/ui/{}") == 0);
+}
+
+/* Routes that DSP0266 lets anyone reach without credentials, and the UI's static files; nothing
+ * else may be RF_NOAUTH. */
 static int
 noauth_allowed(const struct rf_route *r)
 {
     static const char *const get_ok[] = {"/redfish", "/redfish/v1", "/redfish/v1/odata",
                                          "/redfish/v1/$metadata"};
 
+    if (ui_route(r)) {
+        return 1;
+    }
     if (r->method == RF_GET) {
         for (size_t i = 0; i < sizeof get_ok / sizeof get_ok[0]; i++) {
             if (strcmp(r->path, get_ok[i]) == 0) {
@@ -171,10 +184,11 @@ START_TEST(test_route_table_invariants)
         const struct rf_route *r = &rf_routes[i];
         int any = 0;
 
-        ck_assert_msg(strncmp(r->path, "/redfish", 8) == 0, "%s", r->path);
+        ck_assert_msg(strncmp(r->path, "/redfish", 8) == 0 || ui_route(r), "%s", r->path);
         ck_assert_msg(r->handler != NULL, "%s has no handler", r->path);
         ck_assert_msg(strstr(r->path, "//") == NULL, "%s", r->path);
-        ck_assert_msg(r->path[strlen(r->path) - 1] != '/', "%s ends in /", r->path);
+        ck_assert_msg(strcmp(r->path, "/") == 0 || r->path[strlen(r->path) - 1] != '/',
+                      "%s ends in /", r->path);
         for (size_t k = 0; k < RF_PRIV_ALT; k++) {
             any |= r->priv.any_of[k] != 0;
         }
