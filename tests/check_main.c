@@ -34,6 +34,7 @@ static const struct {
     {"https", https_suite},
     {"jobs", jobs_suite},
     {"executor", executor_suite},
+    {"events", events_suite},
 };
 
 int
