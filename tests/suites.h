@@ -30,5 +30,6 @@ Suite *https_suite(void);
 Suite *jobs_suite(void);
 Suite *executor_suite(void);
 Suite *events_suite(void);
+Suite *event_record_suite(void);
 
 #endif
