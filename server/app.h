@@ -24,6 +24,8 @@ struct audit;
 
 struct job_runner;
 struct executor;
+struct events;
+struct sse;
 
 struct app {
     struct config cfg;
@@ -37,6 +39,9 @@ struct app {
     struct job_runner *runner; /* performs user-specified jobs */
     struct jobdoc_set docs;    /* the job documents, loaded at start */
     struct executor *exec;     /* runs document-based jobs */
+    struct events *events;     /* the event record (<data-dir>/events.db) */
+    struct sse *sse;           /* the server-sent event streams */
+    int events_enabled;        /* EventService.ServiceEnabled (atomic) */
     int jobs_enabled;          /* JobService.ServiceEnabled (atomic) */
     char uuid[APP_UUID_LEN];   /* service UUID, kept in the database across restarts */
     int port;                  /* the first bound port */

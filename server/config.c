@@ -43,7 +43,7 @@ static const struct cfg_entry cfg_table[] = {
     {"cert", CFG_T_PATH, F(cert), 0, 0, "certs/server.pem", "PEM certificate chain"},
     {"key", CFG_T_PATH, F(key), 0, 0, "certs/server.key", "PEM private key"},
     {"data-dir", CFG_T_PATH, F(data_dir), 0, 0, "var", "directory of the SQLite database"},
-    {"threads", CFG_T_LONG, F(threads), 1, 256, "8", "worker threads"},
+    {"threads", CFG_T_LONG, F(threads), 2, 256, "16", "worker threads"},
     {"log-level", CFG_T_LEVEL, F(log_level), 0, 0, "info", "error, warning, info or debug"},
     {"request-timeout-ms", CFG_T_LONG, F(request_timeout_ms), 100, 600000, "30000",
      "time allowed to receive a request"},
@@ -93,6 +93,15 @@ static const struct cfg_entry cfg_table[] = {
      "document-based jobs whose commands run at once; the others wait as Pending"},
     {"validation-policy", CFG_T_TEXT, F(validation_policy), 0, 0, "Automatic",
      "how document-based jobs are validated: Automatic, Manual or Bypass"},
+    {"event-ring", CFG_T_LONG, F(event_ring), 64, 1000000, "4096",
+     "events kept for replay (Last-Event-ID) and for subscribers that are behind"},
+    {"sse-max-streams", CFG_T_LONG, F(sse_max_streams), 1, 255, "8",
+     "server-sent event streams open at once (each holds a worker thread: at most half of "
+     "threads)"},
+    {"sse-keepalive", CFG_T_LONG, F(sse_keepalive), 1, 3600, "5",
+     "seconds without an event before a stream gets a keep-alive comment"},
+    {"progress-event-interval-ms", CFG_T_LONG, F(progress_event_interval_ms), 0, 3600000, "1000",
+     "least time between two JobProgressChanged events of one job (0: no limit)"},
 };
 
 #undef F

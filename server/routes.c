@@ -4,6 +4,7 @@
  * browser UI's static files outside /redfish, are RF_NOAUTH. */
 #include "res.h"
 #include "router.h"
+#include "sse.h"
 
 #define LOGIN RF_NEED(RF_PRIV_LOGIN)
 #define MANAGER RF_NEED(RF_PRIV_CONFIGURE_MANAGER)
@@ -71,6 +72,8 @@ const struct rf_route rf_routes[] = {
      res_documents_submit, 0, 0},
     {RF_GET, "/redfish/v1/JobService/Executors", LOGIN, res_executors_collection, 0, 0},
     {RF_GET, "/redfish/v1/JobService/Executors/{}", LOGIN, res_executors_get, 0, 0},
+
+    {RF_GET, "/redfish/v1/EventService/SSE", LOGIN, res_sse_get, RF_Q_FILTER, 0},
 
     /* The browser UI: static files that hold no data (each data request the page makes is a
      * Redfish request with its session token). */

@@ -29,5 +29,7 @@ Suite *task_proto_suite(void);
 Suite *https_suite(void);
 Suite *jobs_suite(void);
 Suite *executor_suite(void);
+Suite *events_suite(void);
+Suite *event_record_suite(void);
 
 #endif
