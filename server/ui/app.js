@@ -208,6 +208,7 @@
 
     async function logout() {
         const uri = sessionUri;
+        stopLive();
         try {
             if (uri) await api('DELETE', uri);
         } catch (e) {
@@ -215,7 +216,6 @@
         }
         token = null;
         sessionUri = null;
-        stopLive();
         table.rows.clear();
         $('jobs-body').replaceChildren();
         $('nav').hidden = true;

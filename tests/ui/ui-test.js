@@ -32,9 +32,10 @@ async function main() {
     });
     const page = await context.newPage();
 
-    /* What must not happen: script errors, console errors, CSP violations. Failed fetches the
-     * test provokes (400 refusals, the 401 of a dead token) are logged by Chromium as "Failed to
-     * load resource"; those are counted apart. */
+    /* What must not happen: script errors, console errors, CSP violations. Chromium logs the
+     * answers the test provokes (400 and 409 refusals, the 401 of a dead token, the 403 of a
+     * password to change, the 503 of the refused event stream) as "Failed to load resource";
+     * those alone are let through. */
     const consoleErrors = [];
     const cspViolations = [];
     const pageErrors = [];
@@ -42,7 +43,7 @@ async function main() {
         if (m.type() !== 'error') return;
         const t = m.text();
         if (/Content.Security.Policy/i.test(t)) cspViolations.push(t);
-        else if (!/^Failed to load resource: the server responded with a status of (400|401|409|503)/.test(t)) {
+        else if (!/^Failed to load resource: the server responded with a status of (400|401|403|409|503)/.test(t)) {
             consoleErrors.push(t);
         }
     });
@@ -63,12 +64,17 @@ async function main() {
     /* The session token, read off the wire (the page keeps it in a closure). */
     let token = null;
     let sessionUri = null;
+    const logins = [];
     page.on('response', async (r) => {
         const u = new URL(r.url());
-        if (token === null && r.request().method() === 'POST' &&
+        if (r.request().method() === 'POST' &&
             u.pathname === '/redfish/v1/SessionService/Sessions' && r.status() === 201) {
-            token = (await r.allHeaders())['x-auth-token'];
-            sessionUri = (await r.allHeaders()).location;
+            const hs = await r.allHeaders();
+            logins.push(hs.location);
+            if (token === null) {
+                token = hs['x-auth-token'];
+                sessionUri = hs.location;
+            }
         }
     });
 
@@ -304,6 +310,38 @@ async function main() {
         headers: { 'X-Auth-Token': tok }, credentials: 'omit',
     })).status, token);
     check(dead === 401, 'the old token gets 401 (' + dead + ')');
+
+    /* ---- an account that must change its password first -------------------------------- */
+    const made = await page.evaluate(async (t) => (await fetch('/redfish/v1/AccountService/Accounts', {
+        method: 'POST',
+        headers: { 'X-Auth-Token': t, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+            UserName: 'ui-newop', Password: 'ui-first-pass-1', RoleId: 'Operator',
+            PasswordChangeRequired: true,
+        }),
+        credentials: 'omit',
+    })).status, other);
+    check(made === 201, 'account with PasswordChangeRequired created (' + made + ')');
+    await page.fill('#login-user', 'ui-newop');
+    await page.fill('#login-pass', 'ui-first-pass-1');
+    await page.click('#login-button');
+    await page.locator('#pwchange-form').waitFor({ state: 'visible', timeout: WAIT });
+    check(/must be changed before access is granted/.test(await page.textContent('#pwchange-why')),
+        'PasswordChangeRequired shows the service\'s message');
+    await page.fill('#pwchange-new', 'ui-second-pass-2');
+    await page.press('#pwchange-new', 'Enter');
+    await page.locator('#view-jobs').waitFor({ state: 'visible', timeout: WAIT });
+    check(true, 'after changing the password the jobs are shown');
+
+    /* ---- a 401 anywhere returns to the login form --------------------------------------- */
+    const newopSession = logins[logins.length - 1];
+    const killed = await page.evaluate(async ([t, u]) => (await fetch(u, {
+        method: 'DELETE', headers: { 'X-Auth-Token': t }, credentials: 'omit',
+    })).status, [other, newopSession]);
+    check(killed === 204 || killed === 200, 'another client ended the page\'s session (' + killed + ')');
+    await page.click('#nav-submit');
+    await page.locator('#view-login').waitFor({ state: 'visible', timeout: WAIT });
+    check(/session has ended/.test(await page.textContent('#login-error')), 'a 401 returns to the login form');
 
     check(pageErrors.length === 0, 'no script errors ' + JSON.stringify(pageErrors));
     check(cspViolations.length === 0, 'no CSP violations ' + JSON.stringify(cspViolations));
