@@ -422,6 +422,17 @@
         return true;
     }
 
+    /* Event-driven reloads of the table come in bursts (a job created, validated, started):
+     * one reload serves a burst. */
+    let reloadTimer = null;
+    function scheduleTableReload() {
+        if (reloadTimer) return;
+        reloadTimer = setTimeout(() => {
+            reloadTimer = null;
+            if (token && !$('view-jobs').hidden) loadTable();
+        }, 150);
+    }
+
     async function refreshJobRow(id) {
         let job;
         try {
@@ -433,10 +444,11 @@
         const tr = table.rows.get(id);
         if (tr) {
             if (jobFits(job)) updateRow(tr, job);
-            else loadTable();
-        } else if (jobFits(job) && table.skip === 0) {
-            /* A new job: the first page shows it (the table reloads for the right order). */
-            loadTable();
+            else scheduleTableReload();
+        } else if (jobFits(job)) {
+            /* A job this page may now hold (new, or now in the filtered state): the table reloads
+             * for the right order and count. */
+            scheduleTableReload();
         }
         if (openJobId === id) renderJob(job);
     }

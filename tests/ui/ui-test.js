@@ -293,6 +293,33 @@ async function main() {
     await page.fill('#filter-name', '');
     await page.click('#jobs-filter button[type="submit"]');
     await page.waitForFunction(() => document.querySelectorAll('#jobs-body tr').length >= 2, null, { timeout: WAIT });
+    /* Paging: twelve more (user-specified) jobs, pages of ten. */
+    for (let i = 0; i < 12; i++) {
+        const st = await page.evaluate(async ([t, n]) => (await fetch('/redfish/v1/JobService/Jobs', {
+            method: 'POST',
+            headers: { 'X-Auth-Token': t, 'Content-Type': 'application/json' },
+            body: JSON.stringify({
+                Name: 'paging ' + n,
+                Payload: { TargetUri: '/redfish/v1/JobService', HttpOperation: 'GET' },
+            }),
+            credentials: 'omit',
+        })).status, [other, i]);
+        if (st !== 201) throw new Error('creating a job for paging: ' + st);
+    }
+    await page.selectOption('#page-size', '10');
+    await page.click('#jobs-filter button[type="submit"]');
+    await waitText(page, '#page-info', /^Jobs 1 to 10 of 14$/);
+    check(await page.locator('#jobs-body tr').count() === 10, 'first page holds ten jobs of 14');
+    await page.click('#page-next');
+    await waitText(page, '#page-info', /^Jobs 11 to 14 of 14$/);
+    check(await page.isDisabled('#page-next'), 'the last page has no next page');
+    await page.click('#page-prev');
+    await waitText(page, '#page-info', /^Jobs 1 to 10 of 14$/);
+    check(true, 'paging with $top and $skip');
+    await page.selectOption('#page-size', '20');
+    await page.click('#jobs-filter button[type="submit"]');
+    await waitText(page, '#page-info', /^Jobs 1 to 14 of 14$/);
+
     const shot = path.resolve(OUT, 'jobs-table.png');
     await page.screenshot({ path: shot, fullPage: true });
     console.log('# screenshot of the jobs table: ' + shot);
