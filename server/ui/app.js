@@ -374,8 +374,8 @@
         const pct = el('span', { class: 'pct' });
         const tr = el('tr', { 'data-id': job.Id },
             el('td', { 'data-label': 'Name', class: 'c-name' }, link),
-            el('td', { 'data-label': 'State', class: 'c-state' },
-                el('span', { class: 'state-rf' }), el('span', { class: 'state-cim' })),
+            el('td', { 'data-label': 'State', class: 'c-state' }, el('span', null,
+                el('span', { class: 'state-rf' }), el('span', { class: 'state-cim' }))),
             el('td', { 'data-label': 'Health', class: 'c-health' }),
             el('td', { 'data-label': 'Progress', class: 'c-progress' },
                 el('span', { class: 'progress' }, bar, pct)),
