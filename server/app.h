@@ -24,6 +24,9 @@ struct audit;
 
 struct job_runner;
 struct executor;
+struct events;
+struct sse;
+struct push;
 
 struct app {
     struct config cfg;
@@ -37,6 +40,9 @@ struct app {
     struct job_runner *runner; /* performs user-specified jobs */
     struct jobdoc_set docs;    /* the job documents, loaded at start */
     struct executor *exec;     /* runs document-based jobs */
+    struct events *events;     /* the event record (events.h) */
+    struct sse *sse;           /* the open server-sent event streams (sse.h) */
+    struct push *push;         /* push event subscriptions and their delivery (push.h) */
     int jobs_enabled;          /* JobService.ServiceEnabled (atomic) */
     char uuid[APP_UUID_LEN];   /* service UUID, kept in the database across restarts */
     int port;                  /* the first bound port */

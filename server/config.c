@@ -93,6 +93,11 @@ static const struct cfg_entry cfg_table[] = {
      "document-based jobs whose commands run at once; the others wait as Pending"},
     {"validation-policy", CFG_T_TEXT, F(validation_policy), 0, 0, "Automatic",
      "how document-based jobs are validated: Automatic, Manual or Bypass"},
+    {"event-ca", CFG_T_OPT_PATH, F(event_ca), 0, 0, "",
+     "PEM CA bundle that event subscription destinations are verified against (default: the "
+     "system CA store)"},
+    {"event-timeout-ms", CFG_T_LONG, F(event_timeout_ms), 100, 60000, "5000",
+     "time allowed to connect to an event destination, and for each read or write"},
 };
 
 #undef F

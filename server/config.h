@@ -45,6 +45,8 @@ struct config {
     char files_dir[CFG_PATH_MAX];     /* "" = <data_dir>/files */
     long max_concurrent_jobs;
     char validation_policy[16]; /* Automatic, Manual or Bypass */
+    char event_ca[CFG_PATH_MAX]; /* PEM CA bundle for event destinations; "" = the system store */
+    long event_timeout_ms;       /* connect and each read or write of an event delivery */
 };
 
 /* Fills cfg with the built-in defaults. */
