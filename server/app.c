@@ -13,11 +13,14 @@
 #include "audit.h"
 #include "auth.h"
 #include "db.h"
+#include "events.h"
 #include "executor.h"
 #include "job_runner.h"
+#include "push.h"
 #include "log.h"
 #include "rf_buf.h"
 #include "router.h"
+#include "sse.h"
 #include "tls.h"
 
 #define ADMIN_USER "Administrator"
@@ -222,6 +225,63 @@ open_executor(struct app *app, char *err, size_t errsz)
     return 0;
 }
 
+/* Loads the push subscriptions and starts their delivery. */
+static int
+open_push(struct app *app, char *err, size_t errsz)
+{
+    struct push_opts po;
+
+    memset(&po, 0, sizeof po);
+    po.events = app->events;
+    po.db = app->db;
+    po.audit = app->audit;
+    po.ca_file = app->cfg.event_ca;
+    po.timeout_ms = (int)app->cfg.event_timeout_ms;
+    if (push_start(&po, &app->push, err, errsz) != 0) {
+        return -1;
+    }
+    __atomic_store_n(&app->events_enabled, push_enabled(app->push), __ATOMIC_RELAXED);
+    return 0;
+}
+
+/* Opens the event record and the event streams, and turns job changes into events. */
+static int
+open_events(struct app *app, char *err, size_t errsz)
+{
+    char path[4096];
+    struct events_opts eo;
+    struct sse_opts so;
+
+    if (rf_fmt(path, sizeof path, "%s/events.db", app->cfg.data_dir) != 0) {
+        (void)rf_fmt(err, errsz, "the data directory path is too long");
+        return -1;
+    }
+    memset(&eo, 0, sizeof eo);
+    eo.path = path;
+    eo.ring = (size_t)app->cfg.event_ring;
+    eo.progress_min_us =
+        app->cfg.progress_event_interval_ms > 0 ? app->cfg.progress_event_interval_ms * 1000 : -1;
+    if (events_open(&eo, &app->events, err, errsz) != 0) {
+        return -1;
+    }
+    app->events_enabled = 1;
+    memset(&so, 0, sizeof so);
+    so.events = app->events;
+    so.max_streams = (size_t)app->cfg.sse_max_streams;
+    if (so.max_streams > (size_t)app->cfg.threads / 2) {
+        so.max_streams = (size_t)app->cfg.threads / 2;
+        log_msg(LOG_LEVEL_WARNING, "sse-max-streams lowered to %zu: half of threads (%ld)",
+                so.max_streams, app->cfg.threads);
+    }
+    so.keepalive_ms = (int)app->cfg.sse_keepalive * 1000;
+    app->sse = sse_new(&so);
+    if (app->sse == NULL) {
+        (void)rf_fmt(err, errsz, "out of memory");
+        return -1;
+    }
+    return open_push(app, err, errsz);
+}
+
 /* Opens the job store (its own file, so its schema version is its own) and the job model. */
 static int
 open_jobs(struct app *app, char *err, size_t errsz)
@@ -249,6 +309,12 @@ open_jobs(struct app *app, char *err, size_t errsz)
         return -1;
     }
     log_msg(LOG_LEVEL_INFO, "job store: %zu jobs loaded", job_service_count(app->jobs));
+    if (open_events(app, err, errsz) != 0 || events_observe_jobs(app->events, app->jobs) != 0) {
+        if (err[0] == '\0') {
+            (void)rf_fmt(err, errsz, "cannot observe the jobs");
+        }
+        return -1;
+    }
     {
         char v[8] = "";
         app->jobs_enabled =
@@ -342,9 +408,12 @@ app_start(const struct config *cfg, const char *admin_password, struct app **out
     return 0;
 fail:
     free(opts);
+    sse_free(app->sse);
+    push_stop(app->push);
     job_runner_stop(app->runner);
     executor_stop(app->exec, EXEC_STOP_GRACE_MS);
     job_service_close(app->jobs);
+    events_close(app->events);
     jobdoc_set_free(&app->docs);
     store_close(app->job_store);
     tls_free(app->tls);
@@ -362,13 +431,17 @@ app_stop(struct app *app)
     if (app == NULL) {
         return;
     }
+    sse_stop(app->sse); /* the streams give their worker threads back */
     if (app->mg != NULL) {
         mg_stop(app->mg);
         mg_exit_library();
     }
+    sse_free(app->sse);
+    push_stop(app->push);
     job_runner_stop(app->runner);
     executor_stop(app->exec, EXEC_STOP_GRACE_MS);
     job_service_close(app->jobs);
+    events_close(app->events);
     jobdoc_set_free(&app->docs);
     store_close(app->job_store);
     tls_free(app->tls);

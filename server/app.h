@@ -40,9 +40,10 @@ struct app {
     struct job_runner *runner; /* performs user-specified jobs */
     struct jobdoc_set docs;    /* the job documents, loaded at start */
     struct executor *exec;     /* runs document-based jobs */
-    struct events *events;     /* the event record (events.h) */
-    struct sse *sse;           /* the open server-sent event streams (sse.h) */
+    struct events *events;     /* the event record (<data-dir>/events.db) */
+    struct sse *sse;           /* the server-sent event streams */
     struct push *push;         /* push event subscriptions and their delivery (push.h) */
+    int events_enabled;        /* EventService.ServiceEnabled (atomic) */
     int jobs_enabled;          /* JobService.ServiceEnabled (atomic) */
     char uuid[APP_UUID_LEN];   /* service UUID, kept in the database across restarts */
     int port;                  /* the first bound port */

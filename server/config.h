@@ -44,9 +44,13 @@ struct config {
     char task_dir[CFG_PATH_MAX];      /* "" = the directory of the program */
     char files_dir[CFG_PATH_MAX];     /* "" = <data_dir>/files */
     long max_concurrent_jobs;
-    char validation_policy[16]; /* Automatic, Manual or Bypass */
-    char event_ca[CFG_PATH_MAX]; /* PEM CA bundle for event destinations; "" = the system store */
-    long event_timeout_ms;       /* connect and each read or write of an event delivery */
+    char validation_policy[16];      /* Automatic, Manual or Bypass */
+    long event_ring;                 /* events kept for replay */
+    long sse_max_streams;            /* SSE streams open at once */
+    long sse_keepalive;              /* seconds between keep-alive comments of an idle stream */
+    long progress_event_interval_ms; /* least time between progress events of one job */
+    char event_ca[CFG_PATH_MAX];     /* PEM CA bundle for event destinations; "" = system store */
+    long event_timeout_ms;           /* connect and each read or write of an event delivery */
 };
 
 /* Fills cfg with the built-in defaults. */

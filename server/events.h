@@ -8,34 +8,34 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define EV_MSGID_MAX 96   /* "JobEvent.1.1.JobProgressChanged" */
-#define EV_ARGS_MAX 4     /* MessageArgs kept per event */
-#define EV_ARG_MAX 128    /* bytes per argument, NUL included */
+#define EV_MSGID_MAX 96    /* "JobEvent.1.1.JobProgressChanged" */
+#define EV_ARGS_MAX 4      /* MessageArgs kept per event */
+#define EV_ARG_MAX 128     /* bytes per argument, NUL included */
 #define EV_MESSAGE_MAX 512 /* the message text, NUL included */
-#define EV_ORIGIN_MAX 256 /* OriginOfCondition URI, NUL included */
+#define EV_ORIGIN_MAX 256  /* OriginOfCondition URI, NUL included */
 
 struct job_service;
 
 /* One event. */
 struct ev_record {
-    uint64_t id;                     /* EventId: increasing, never reused, from 1 */
-    int64_t time_us;                 /* EventTimestamp, microseconds since the epoch */
-    char message_id[EV_MSGID_MAX];   /* registry prefix, version and key */
-    char severity[12];               /* "OK", "Warning" or "Critical" */
-    char message[EV_MESSAGE_MAX];    /* the registry text with the arguments in it */
+    uint64_t id;                   /* EventId: increasing, never reused, from 1 */
+    int64_t time_us;               /* EventTimestamp, microseconds since the epoch */
+    char message_id[EV_MSGID_MAX]; /* registry prefix, version and key */
+    char severity[12];             /* "OK", "Warning" or "Critical" */
+    char message[EV_MESSAGE_MAX];  /* the registry text with the arguments in it */
     size_t nargs;
     char args[EV_ARGS_MAX][EV_ARG_MAX];
-    char origin[EV_ORIGIN_MAX];      /* OriginOfCondition @odata.id, or "" */
-    char resource_type[32];          /* the origin's Redfish resource type ("Job"), or "" */
+    char origin[EV_ORIGIN_MAX]; /* OriginOfCondition @odata.id, or "" */
+    char resource_type[32];     /* the origin's Redfish resource type ("Job"), or "" */
 };
 
 struct events;
 
 struct events_opts {
-    const char *path;          /* the SQLite file; NULL keeps the record in memory only */
-    size_t ring;               /* events kept (memory and file); 0 = 4096 */
-    int64_t progress_min_us;   /* least time between two JobProgressChanged of one job;
-                                * 0 = 1 s; negative = no limit */
+    const char *path;        /* the SQLite file; NULL keeps the record in memory only */
+    size_t ring;             /* events kept (memory and file); 0 = 4096 */
+    int64_t progress_min_us; /* least time between two JobProgressChanged of one job;
+                              * 0 = 1 s; negative = no limit */
 };
 
 /*

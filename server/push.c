@@ -266,19 +266,19 @@ deliver(struct slot *sl, struct push_sub *s, const struct ev_record *rec)
 static void
 dropped_record(struct ev_record *rec, uint64_t first, uint64_t last)
 {
-    char count[24];
-    const char *args[1] = {count};
+    char a[24];
+    char b[24];
+    const char *args[2] = {a, b};
 
-    (void)rf_fmt(count, sizeof count, "%llu", (unsigned long long)(last - first + 1));
-    memset(rec, 0, sizeof *rec);
-    if (events_make(rec, "Rfjobd.EventsDropped", args, 1, NULL) != 0) {
+    (void)rf_fmt(a, sizeof a, "%llu", (unsigned long long)first);
+    (void)rf_fmt(b, sizeof b, "%llu", (unsigned long long)last);
+    if (events_make(rec, "Rfjobd.EventsDropped", args, 2, NULL) != 0) {
         memset(rec, 0, sizeof *rec);
         (void)rf_strlcpy(rec->message_id, "Rfjobd.1.0.EventsDropped", sizeof rec->message_id);
         (void)rf_strlcpy(rec->severity, "Warning", sizeof rec->severity);
-        (void)rf_fmt(rec->message, sizeof rec->message,
-                     "%s events were dropped before they could be delivered.", count);
-        (void)rf_strlcpy(rec->args[0], count, sizeof rec->args[0]);
-        rec->nargs = 1;
+        (void)rf_strlcpy(rec->args[0], a, sizeof rec->args[0]);
+        (void)rf_strlcpy(rec->args[1], b, sizeof rec->args[1]);
+        rec->nargs = 2;
     }
     rec->id = last;
     rec->time_us = (int64_t)time(NULL) * 1000000;
@@ -323,8 +323,8 @@ exhausted(struct slot *sl, const struct push_sub *s)
         log_msg(LOG_LEVEL_WARNING, "event subscription %llu terminated after failed deliveries",
                 (unsigned long long)s->id);
         (void)audit_record_sev(p->audit, AUDIT_WARNING, "-", "-",
-                               "terminated event subscription %llu after %s failed deliveries",
-                               (unsigned long long)s->id, "repeated");
+                               "terminated event subscription %llu: its deliveries kept failing",
+                               (unsigned long long)s->id);
     } else {
         log_msg(LOG_LEVEL_WARNING, "event subscription %llu suspended after failed deliveries",
                 (unsigned long long)s->id);

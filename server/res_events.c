@@ -235,6 +235,7 @@ res_events_service_patch(struct rf_req *req, struct rf_resp *resp)
         rf_resp_error(resp, 500, RF_MSG_INTERNAL_ERROR, NULL);
         return;
     }
+    __atomic_store_n(&req->app->events_enabled, set.enabled, __ATOMIC_RELAXED);
     (void)audit_record(req->app->audit, req->who.user, req->remote_addr,
                        "changed the event service: %s, %ld delivery retries every %ld s",
                        set.enabled ? "enabled" : "disabled", set.retry_attempts,

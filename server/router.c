@@ -1479,8 +1479,11 @@ router_handle(struct mg_connection *conn)
         return 1;
     }
     req->app = ri->user_data;
+    req->conn = conn;
     handle(conn, req, &resp, normbuf, sizeof normbuf, &allow);
-    send_response(conn, req, &resp, allow);
+    if (!resp.sent) {
+        send_response(conn, req, &resp, allow);
+    }
     if (resp.status >= 500) {
         log_msg(LOG_LEVEL_ERROR, "%s %s user %s: %d", ri->request_method,
                 req->path ? req->path : "", req->who.user, resp.status);

@@ -17,6 +17,7 @@
 #define RF_EXPAND_FETCH_MAX 2000 /* most resources one request's $expand, $filter or only reads */
 
 struct app;
+struct mg_connection;
 
 enum rf_method {
     RF_GET = 1u << 0,
@@ -104,11 +105,13 @@ struct rf_req {
     const char *if_none_match; /* If-None-Match header, or NULL */
     const char *remote_addr;
     struct rf_principal who;
-    uint64_t job_id; /* the job whose payload this request is, or 0 for a client's */
+    uint64_t job_id;            /* the job whose payload this request is, or 0 for a client's */
+    struct mg_connection *conn; /* the connection, for handlers that stream (sse.c); or NULL */
 };
 
 struct rf_resp {
     int status;
+    int sent;        /* the handler wrote the whole response to req->conn itself */
     cJSON *j_body;   /* owned; serialised by the router */
     const void *raw; /* a static body (embedded files), used when j_body is NULL */
     size_t raw_len;

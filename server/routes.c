@@ -4,6 +4,7 @@
  * RF_NOAUTH. */
 #include "res.h"
 #include "router.h"
+#include "sse.h"
 
 #define LOGIN RF_NEED(RF_PRIV_LOGIN)
 #define MANAGER RF_NEED(RF_PRIV_CONFIGURE_MANAGER)
@@ -93,6 +94,7 @@ const struct rf_route rf_routes[] = {
      res_events_subscription_delete, 0, 0},
     {RF_POST, "/redfish/v1/EventService/Subscriptions/{}/Actions/{}", DEST_WRITE,
      res_events_subscription_action, 0, 0},
+    {RF_GET, "/redfish/v1/EventService/SSE", LOGIN, res_sse_get, RF_Q_FILTER, 0},
 
     {RF_GET, "/redfish/v1/Managers", LOGIN, res_manager_collection, 0, 0},
     {RF_GET, "/redfish/v1/Managers/{}", LOGIN, res_manager_get, 0, 0},

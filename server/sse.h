@@ -18,23 +18,27 @@ struct events;
 
 struct sse_opts {
     struct events *events;
-    size_t max_streams;       /* streams open at once; more get 503 */
-    int keepalive_ms;         /* a comment line after this long without an event */
-    int write_timeout_ms;     /* a stream whose reader takes longer to accept a write ends */
+    size_t max_streams;   /* streams open at once; more get 503 */
+    int keepalive_ms;     /* a comment line after this long without an event */
+    int write_timeout_ms; /* a stream whose reader takes longer to accept a write ends */
 };
 
 /* What Subscriptions shows of an open stream. */
 struct sse_info {
-    char id[24];             /* "SSE-<n>" */
-    char destination[96];    /* "redfish-sse://<client address>:<port>" */
-    char context[40];        /* opaque, made by the service */
-    char user[RF_USER_MAX];  /* who opened it */
-    char filter[512];        /* the $filter text, "" for none */
+    char id[24];            /* "SSE-<n>" */
+    char destination[96];   /* "redfish-sse://<client address>:<port>" */
+    char context[40];       /* opaque, made by the service */
+    char user[RF_USER_MAX]; /* who opened it */
+    char filter[512];       /* the $filter text, "" for none */
 };
 
 struct sse *sse_new(const struct sse_opts *opts);
 
-/* Ends every stream (their threads return soon after) and waits for them; frees s. NULL-safe. */
+/* Ends every stream and refuses new ones; returns when every stream's thread has left it.
+ * NULL-safe. */
+void sse_stop(struct sse *s);
+
+/* As sse_stop, then frees s. NULL-safe. */
 void sse_free(struct sse *s);
 
 /* Copies up to max open streams into out; returns how many there are in all. */
