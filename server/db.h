@@ -1,6 +1,6 @@
 /* The service database: one SQLite file (WAL) in the data directory holding the service's own
- * state (its UUID, accounts, audit records, event subscriptions). SQLite types and codes never leave db.c. All calls are
- * thread-safe: one connection behind one mutex. */
+ * state (its UUID, accounts, audit records, event subscriptions). SQLite types and codes never
+ * leave db.c. All calls are thread-safe: one connection behind one mutex. */
 #ifndef RF_DB_H
 #define RF_DB_H
 

@@ -21,6 +21,8 @@
 #define SKIP_RANGES 16      /* event ranges published while the service was disabled */
 #define DEFAULT_ATTEMPTS 3  /* DeliveryRetryAttempts until PATCHed */
 #define DEFAULT_INTERVAL 30 /* DeliveryRetryIntervalSeconds until PATCHed */
+/* Slots: a deleted subscription's thread may still be ending an attempt while a new one starts. */
+#define SLOTS (2 * PUSH_MAX)
 
 enum slot_state {
     SLOT_EMPTY = 0, /* no subscription, no thread */
@@ -53,7 +55,7 @@ struct push {
         uint64_t from; /* exclusive */
         uint64_t to;   /* inclusive */
     } skip[SKIP_RANGES];
-    struct slot slots[PUSH_MAX];
+    struct slot slots[SLOTS];
 };
 
 /* ---- helpers -------------------------------------------------------------------------------- */
@@ -131,7 +133,7 @@ persist(struct push *p, const struct push_sub *s)
 static struct slot *
 find(struct push *p, uint64_t id)
 {
-    for (size_t i = 0; i < PUSH_MAX; i++) {
+    for (size_t i = 0; i < SLOTS; i++) {
         if (p->slots[i].state == SLOT_ACTIVE && p->slots[i].sub.id == id) {
             return &p->slots[i];
         }
@@ -459,7 +461,7 @@ slot_start(struct push *p, struct slot *sl)
 static struct slot *
 free_slot(struct push *p)
 {
-    for (size_t i = 0; i < PUSH_MAX; i++) {
+    for (size_t i = 0; i < SLOTS; i++) {
         struct slot *sl = &p->slots[i];
 
         if (sl->state == SLOT_DONE) {
@@ -496,6 +498,10 @@ meta_long(struct db *db, const char *key, long def, long min, long max)
 void
 push_settings_get(struct push *p, struct push_settings *out)
 {
+    if (p == NULL) {
+        memset(out, 0, sizeof *out);
+        return;
+    }
     pthread_mutex_lock(&p->lock);
     *out = p->set;
     pthread_mutex_unlock(&p->lock);
@@ -506,6 +512,9 @@ push_enabled(struct push *p)
 {
     int e;
 
+    if (p == NULL) {
+        return 0;
+    }
     pthread_mutex_lock(&p->lock);
     e = p->set.enabled;
     pthread_mutex_unlock(&p->lock);
@@ -519,6 +528,9 @@ push_settings_set(struct push *p, const struct push_settings *s)
     char i[24];
     int rc = -1;
 
+    if (p == NULL) {
+        return -1;
+    }
     (void)rf_fmt(a, sizeof a, "%ld", s->retry_attempts);
     (void)rf_fmt(i, sizeof i, "%ld", s->retry_interval);
     pthread_mutex_lock(&p->lock);
@@ -539,7 +551,7 @@ push_settings_set(struct push *p, const struct push_settings *s)
             p->n_skip++;
         }
         p->set = *s;
-        for (size_t k = 0; k < PUSH_MAX; k++) {
+        for (size_t k = 0; k < SLOTS; k++) {
             p->slots[k].gen++;
             pthread_cond_signal(&p->slots[k].cond);
         }
@@ -572,7 +584,7 @@ push_start(const struct push_opts *opts, struct push **out, char *err, size_t er
     p->audit = opts->audit;
     p->timeout_ms = opts->timeout_ms > 0 ? opts->timeout_ms : 5000;
     (void)pthread_mutex_init(&p->lock, NULL);
-    for (size_t i = 0; i < PUSH_MAX; i++) {
+    for (size_t i = 0; i < SLOTS; i++) {
         (void)pthread_cond_init(&p->slots[i].cond, &ca);
         p->slots[i].p = p;
     }
@@ -599,8 +611,7 @@ push_start(const struct push_opts *opts, struct push **out, char *err, size_t er
         struct slot *sl = &p->slots[i];
 
         if (from_row(&rows[i], &sl->sub) != 0) {
-            log_msg(LOG_LEVEL_ERROR, "event subscription %lld cannot be read; skipped",
-                    rows[i].id);
+            log_msg(LOG_LEVEL_ERROR, "event subscription %lld cannot be read; skipped", rows[i].id);
             continue;
         }
         if (slot_start(p, sl) != 0) {
@@ -626,11 +637,11 @@ push_stop(struct push *p)
     }
     pthread_mutex_lock(&p->lock);
     p->stopping = 1;
-    for (size_t i = 0; i < PUSH_MAX; i++) {
+    for (size_t i = 0; i < SLOTS; i++) {
         pthread_cond_signal(&p->slots[i].cond);
     }
     pthread_mutex_unlock(&p->lock);
-    for (size_t i = 0; i < PUSH_MAX; i++) {
+    for (size_t i = 0; i < SLOTS; i++) {
         struct slot *sl = &p->slots[i];
 
         if (sl->state != SLOT_EMPTY) {
@@ -653,11 +664,12 @@ push_create(struct push *p, struct push_sub *s)
     size_t active = 0;
     int rc = PUSH_ERR;
 
-    if (row == NULL) {
+    if (row == NULL || p == NULL) {
+        free(row);
         return PUSH_ERR;
     }
     pthread_mutex_lock(&p->lock);
-    for (size_t i = 0; i < PUSH_MAX; i++) {
+    for (size_t i = 0; i < SLOTS; i++) {
         active += p->slots[i].state == SLOT_ACTIVE;
     }
     sl = active < PUSH_MAX ? free_slot(p) : NULL;
@@ -690,6 +702,9 @@ push_get(struct push *p, uint64_t id, struct push_sub *out)
     struct slot *sl;
     int rc = PUSH_NOTFOUND;
 
+    if (p == NULL) {
+        return PUSH_NOTFOUND;
+    }
     pthread_mutex_lock(&p->lock);
     sl = find(p, id);
     if (sl != NULL) {
@@ -712,11 +727,14 @@ cmp_id(const void *a, const void *b)
 size_t
 push_list(struct push *p, uint64_t *ids, size_t max)
 {
-    uint64_t all[PUSH_MAX];
+    uint64_t all[SLOTS];
     size_t n = 0;
 
+    if (p == NULL) {
+        return 0;
+    }
     pthread_mutex_lock(&p->lock);
-    for (size_t i = 0; i < PUSH_MAX; i++) {
+    for (size_t i = 0; i < SLOTS; i++) {
         if (p->slots[i].state == SLOT_ACTIVE) {
             all[n++] = p->slots[i].sub.id;
         }
@@ -736,7 +754,8 @@ push_update(struct push *p, const struct push_sub *s, int headers_set)
     struct slot *sl;
     int rc = PUSH_ERR;
 
-    if (next == NULL) {
+    if (next == NULL || p == NULL) {
+        free(next);
         return PUSH_ERR;
     }
     pthread_mutex_lock(&p->lock);
@@ -770,6 +789,9 @@ push_suspend(struct push *p, uint64_t id, int suspend)
     struct slot *sl;
     int rc = PUSH_ERR;
 
+    if (p == NULL) {
+        return PUSH_NOTFOUND;
+    }
     pthread_mutex_lock(&p->lock);
     sl = find(p, id);
     if (sl == NULL) {
@@ -796,6 +818,9 @@ push_delete(struct push *p, uint64_t id)
     struct slot *sl;
     int rc = PUSH_ERR;
 
+    if (p == NULL) {
+        return PUSH_NOTFOUND;
+    }
     pthread_mutex_lock(&p->lock);
     sl = find(p, id);
     if (sl == NULL) {

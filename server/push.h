@@ -12,14 +12,14 @@
 
 #include "events.h"
 
-#define PUSH_MAX 32           /* push subscriptions at once */
-#define PUSH_DEST_MAX 512     /* longest Destination, NUL included */
-#define PUSH_HOST_MAX 256     /* longest host name, NUL included */
-#define PUSH_CONTEXT_MAX 256  /* longest Context, NUL included */
-#define PUSH_LIST_MAX 16      /* entries of each filter list */
-#define PUSH_NAME_MAX 64      /* a registry prefix or a resource type, NUL included */
-#define PUSH_HEADERS_MAX 8    /* HttpHeaders */
-#define PUSH_HDR_NAME_MAX 64  /* a header name, NUL included */
+#define PUSH_MAX 32            /* push subscriptions at once */
+#define PUSH_DEST_MAX 512      /* longest Destination, NUL included */
+#define PUSH_HOST_MAX 256      /* longest host name, NUL included */
+#define PUSH_CONTEXT_MAX 256   /* longest Context, NUL included */
+#define PUSH_LIST_MAX 16       /* entries of each filter list */
+#define PUSH_NAME_MAX 64       /* a registry prefix or a resource type, NUL included */
+#define PUSH_HEADERS_MAX 8     /* HttpHeaders */
+#define PUSH_HDR_NAME_MAX 64   /* a header name, NUL included */
 #define PUSH_HDR_VALUE_MAX 512 /* a header value, NUL included */
 #define PUSH_RETRY_ATTEMPTS_MAX 100
 #define PUSH_RETRY_INTERVAL_MAX 3600
@@ -62,12 +62,12 @@ int push_policy_parse(const char *name, enum push_policy *out);
 /* What a subscription selects; an empty list selects everything on its property. */
 struct push_filter {
     size_t n_prefixes;
-    char prefixes[PUSH_LIST_MAX][PUSH_NAME_MAX];      /* RegistryPrefixes */
+    char prefixes[PUSH_LIST_MAX][PUSH_NAME_MAX]; /* RegistryPrefixes */
     size_t n_message_ids;
-    char message_ids[PUSH_LIST_MAX][EV_MSGID_MAX];    /* MessageIds, with or without version */
+    char message_ids[PUSH_LIST_MAX][EV_MSGID_MAX]; /* MessageIds, with or without version */
     size_t n_origins;
-    char origins[PUSH_LIST_MAX][EV_ORIGIN_MAX];       /* OriginResources (@odata.id) */
-    int subordinate;                                  /* SubordinateResources */
+    char origins[PUSH_LIST_MAX][EV_ORIGIN_MAX]; /* OriginResources (@odata.id) */
+    int subordinate;                            /* SubordinateResources */
     size_t n_types;
     char resource_types[PUSH_LIST_MAX][PUSH_NAME_MAX]; /* ResourceTypes */
 };
@@ -155,9 +155,9 @@ struct audit;
 struct push_opts {
     struct events *events;
     struct db *db;
-    struct audit *audit;   /* may be NULL */
-    const char *ca_file;   /* PEM bundle for VerifyCertificate; NULL or "": the system store */
-    int timeout_ms;        /* connect and each read or write of a delivery; 0 = 5000 */
+    struct audit *audit; /* may be NULL */
+    const char *ca_file; /* PEM bundle for VerifyCertificate; NULL or "": the system store */
+    int timeout_ms;      /* connect and each read or write of a delivery; 0 = 5000 */
 };
 
 /*
@@ -174,12 +174,12 @@ void push_stop(struct push *p);
 
 /* The EventService settings. */
 struct push_settings {
-    int enabled;          /* ServiceEnabled */
-    long retry_attempts;  /* DeliveryRetryAttempts: retries after the first failed attempt */
-    long retry_interval;  /* DeliveryRetryIntervalSeconds */
+    int enabled;         /* ServiceEnabled */
+    long retry_attempts; /* DeliveryRetryAttempts: retries after the first failed attempt */
+    long retry_interval; /* DeliveryRetryIntervalSeconds */
 };
 
-/* Copies the settings. Takes the push lock. */
+/* Copies the settings (all zero when p is NULL: no delivery). Takes the push lock. */
 void push_settings_get(struct push *p, struct push_settings *out);
 
 /*

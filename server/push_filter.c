@@ -480,16 +480,15 @@ int
 push__decode(const char *filter, const char *headers, struct push_sub *s)
 {
     struct push_filter *f = &s->filter;
-    cJSON *j_f = cJSON_ParseWithLengthOpts(filter, strlen(filter), NULL, 1);
-    cJSON *j_h = cJSON_ParseWithLengthOpts(headers, strlen(headers), NULL, 1);
+    cJSON *j_f = cJSON_ParseWithLengthOpts(filter, strlen(filter) + 1, NULL, 1);
+    cJSON *j_h = cJSON_ParseWithLengthOpts(headers, strlen(headers) + 1, NULL, 1);
     const cJSON *j_it;
     int rc = -1;
 
     memset(f, 0, sizeof *f);
     memset(&s->headers, 0, sizeof s->headers);
     if (!cJSON_IsObject(j_f) || !cJSON_IsArray(j_h)
-        || read_list(j_f, "RegistryPrefixes", f->prefixes[0], sizeof f->prefixes[0],
-                     &f->n_prefixes)
+        || read_list(j_f, "RegistryPrefixes", f->prefixes[0], sizeof f->prefixes[0], &f->n_prefixes)
                != 0
         || read_list(j_f, "MessageIds", f->message_ids[0], sizeof f->message_ids[0],
                      &f->n_message_ids)

@@ -208,9 +208,9 @@ read_status(SSL *ssl, int *status)
         line[have] = '\0';
         eol = strstr(line, "\r\n");
         if (eol != NULL) {
-            if (strncmp(line, "HTTP/1.", 7) != 0 || line[8] != ' ' || line[9] < '1'
-                || line[9] > '5' || line[10] < '0' || line[10] > '9' || line[11] < '0'
-                || line[11] > '9' || (line[12] != ' ' && line[12] != '\r')) {
+            if (strncmp(line, "HTTP/1.", 7) != 0 || line[8] != ' ' || line[9] < '1' || line[9] > '5'
+                || line[10] < '0' || line[10] > '9' || line[11] < '0' || line[11] > '9'
+                || (line[12] != ' ' && line[12] != '\r')) {
                 return -1;
             }
             *status = (line[9] - '0') * 100 + (line[10] - '0') * 10 + (line[11] - '0');
@@ -261,8 +261,7 @@ push_http_post(struct push_tls *t, const struct push_url *url, int verify,
     if (SSL_connect(ssl) != 1) {
         long vr = SSL_get_verify_result(ssl);
 
-        (void)rf_fmt(err, errsz, "TLS handshake failed%s%s",
-                     vr != X509_V_OK ? ": " : "",
+        (void)rf_fmt(err, errsz, "TLS handshake failed%s%s", vr != X509_V_OK ? ": " : "",
                      vr != X509_V_OK ? X509_verify_cert_error_string(vr) : "");
         goto done;
     }

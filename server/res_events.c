@@ -132,8 +132,8 @@ service_json(struct app *app)
     static const char *const formats[] = {"Event", NULL};
     static const char *const severities[] = {"OK", "Warning", "Critical", NULL};
     struct push_settings set;
-    cJSON *j = rf_res_new(ES_URI, "#EventService.v1_12_0.EventService", "EventService",
-                          "Event Service");
+    cJSON *j =
+        rf_res_new(ES_URI, "#EventService.v1_12_0.EventService", "EventService", "Event Service");
     cJSON *j_status = j ? cJSON_AddObjectToObject(j, "Status") : NULL;
     cJSON *j_actions = j ? cJSON_AddObjectToObject(j, "Actions") : NULL;
     cJSON *j_submit = j_actions ? cJSON_AddObjectToObject(j_actions, "#" SUBMIT_ACTION) : NULL;
@@ -146,8 +146,9 @@ service_json(struct app *app)
         cJSON_Delete(j);
         return NULL;
     }
-    if (cJSON_AddStringToObject(j, "Description", "Job events: server-sent streams and push "
-                                                  "subscriptions")
+    if (cJSON_AddStringToObject(j, "Description",
+                                "Job events: server-sent streams and push "
+                                "subscriptions")
             == NULL
         || cJSON_AddStringToObject(j_status, "State", set.enabled ? "Enabled" : "Disabled") == NULL
         || cJSON_AddStringToObject(j_status, "Health", "OK") == NULL
@@ -246,9 +247,8 @@ res_events_service_patch(struct rf_req *req, struct rf_resp *resp)
 /* ---- SubmitTestEvent ------------------------------------------------------------------------ */
 
 static const char *const submit_params[] = {
-    "EventGroupId", "EventId",           "EventTimestamp",    "EventType", "Message",
-    "MessageArgs",  "MessageId",         "MessageSeverity",   "OriginOfCondition", "Severity",
-    NULL,
+    "EventGroupId", "EventId",         "EventTimestamp",    "EventType", "Message", "MessageArgs",
+    "MessageId",    "MessageSeverity", "OriginOfCondition", "Severity",  NULL,
 };
 
 /* 400 with an action parameter message (value, parameter, action). */
@@ -563,8 +563,8 @@ sse_json(const struct sse_info *si)
     char uri[RF_URI_MAX];
     cJSON *j = dest_new(si->id, si->destination, si->context, "SSE", 1, uri, sizeof uri);
 
-    if (j != NULL && cJSON_AddStringToObject(j, "Description", "A server-sent event stream")
-                         == NULL) {
+    if (j != NULL
+        && cJSON_AddStringToObject(j, "Description", "A server-sent event stream") == NULL) {
         cJSON_Delete(j);
         return NULL;
     }
@@ -606,8 +606,7 @@ push_json(const struct push_sub *s)
         || cJSON_AddBoolToObject(j, "VerifyCertificate", s->verify_cert) == NULL
         || add_list(j, "RegistryPrefixes", f->prefixes[0], sizeof f->prefixes[0], f->n_prefixes)
                != 0
-        || add_list(j, "MessageIds", f->message_ids[0], sizeof f->message_ids[0],
-                    f->n_message_ids)
+        || add_list(j, "MessageIds", f->message_ids[0], sizeof f->message_ids[0], f->n_message_ids)
                != 0
         || add_list(j, "ResourceTypes", f->resource_types[0], sizeof f->resource_types[0],
                     f->n_types)
@@ -742,7 +741,8 @@ type_ok(const char *s)
 {
     char t[PUSH_NAME_MAX];
 
-    return rf_strlcpy(t, s, sizeof t) == 0 && (t[strcspn(t, ".")] = '\0', in_list(t, resource_types));
+    return rf_strlcpy(t, s, sizeof t) == 0
+           && (t[strcspn(t, ".")] = '\0', in_list(t, resource_types));
 }
 
 static int
@@ -771,8 +771,8 @@ read_origins(const struct rf_req *req, struct rf_resp *resp, struct push_filter 
         char lim[8];
 
         (void)rf_fmt(lim, sizeof lim, "%d", PUSH_LIST_MAX);
-        rf_resp_error(resp, 400, RF_MSG_ARRAY_SIZE_TOO_LONG, "/OriginResources",
-                      "OriginResources", lim);
+        rf_resp_error(resp, 400, RF_MSG_ARRAY_SIZE_TOO_LONG, "/OriginResources", "OriginResources",
+                      lim);
         return -1;
     }
     cJSON_ArrayForEach(j_it, j)
@@ -846,8 +846,8 @@ read_headers(const struct rf_req *req, struct rf_resp *resp, struct push_headers
 
 /* A string member whose value must be one of list. Returns as rf_body_string(). */
 static int
-read_enum(const struct rf_req *req, struct rf_resp *resp, const char *name,
-          const char *const *list, const char **out)
+read_enum(const struct rf_req *req, struct rf_resp *resp, const char *name, const char *const *list,
+          const char **out)
 {
     int rc = rf_body_string(req, resp, name, out);
 
@@ -905,10 +905,20 @@ read_common(const struct rf_req *req, struct rf_resp *resp, struct push_sub *s, 
 }
 
 static const char *const create_writable[] = {
-    "Destination",       "Protocol",        "Context",           "RegistryPrefixes",
-    "MessageIds",        "OriginResources", "SubordinateResources", "ResourceTypes",
-    "EventFormatType",   "DeliveryRetryPolicy", "VerifyCertificate", "HttpHeaders",
-    "SubscriptionType",  NULL,
+    "Destination",
+    "Protocol",
+    "Context",
+    "RegistryPrefixes",
+    "MessageIds",
+    "OriginResources",
+    "SubordinateResources",
+    "ResourceTypes",
+    "EventFormatType",
+    "DeliveryRetryPolicy",
+    "VerifyCertificate",
+    "HttpHeaders",
+    "SubscriptionType",
+    NULL,
 };
 
 static const char *const dest_readonly[] = {
@@ -929,7 +939,7 @@ read_create(struct rf_req *req, struct rf_resp *resp, struct push_sub *s)
     int b;
     int rc;
 
-    if (rf_body_check(req, resp, create_writable, dest_readonly, 1) < 0
+    if (rf_body_check(req, resp, create_writable, dest_readonly, 0) < 0
         || rf_body_string(req, resp, "Destination", &dest) < 0
         || rf_body_string(req, resp, "Protocol", &proto) < 0) {
         return -1;
@@ -956,9 +966,8 @@ read_create(struct rf_req *req, struct rf_resp *resp, struct push_sub *s)
     if (read_enum(req, resp, "EventFormatType", formats, &other) < 0
         || read_enum(req, resp, "SubscriptionType", types, &other) < 0
         || read_common(req, resp, s, &headers_set) != 0
-        || read_strings(req, resp, "RegistryPrefixes", prefix_ok,
-                        RF_MSG_PROPERTY_VALUE_NOT_IN_LIST, s->filter.prefixes[0],
-                        sizeof s->filter.prefixes[0], &s->filter.n_prefixes)
+        || read_strings(req, resp, "RegistryPrefixes", prefix_ok, RF_MSG_PROPERTY_VALUE_NOT_IN_LIST,
+                        s->filter.prefixes[0], sizeof s->filter.prefixes[0], &s->filter.n_prefixes)
                < 0
         || read_strings(req, resp, "MessageIds", message_id_ok, RF_MSG_PROPERTY_VALUE_NOT_IN_LIST,
                         s->filter.message_ids[0], sizeof s->filter.message_ids[0],
@@ -1003,8 +1012,8 @@ res_events_subscription_create(struct rf_req *req, struct rf_resp *resp)
     }
     (void)push_url_parse(s->destination, &u);
     (void)audit_record(req->app->audit, req->who.user, req->remote_addr,
-                       "created event subscription %llu to %s port %d",
-                       (unsigned long long)s->id, u.host, u.port);
+                       "created event subscription %llu to %s port %d", (unsigned long long)s->id,
+                       u.host, u.port);
     j = push_json(s);
     if (j == NULL
         || rf_fmt(resp->location, sizeof resp->location, SUBS_URI "/%llu",
@@ -1021,11 +1030,7 @@ done:
 }
 
 static const char *const patch_writable[] = {
-    "Context",
-    "DeliveryRetryPolicy",
-    "VerifyCertificate",
-    "HttpHeaders",
-    NULL,
+    "Context", "DeliveryRetryPolicy", "VerifyCertificate", "HttpHeaders", NULL,
 };
 
 static const char *const patch_readonly[] = {
@@ -1091,9 +1096,8 @@ res_events_subscription_patch(struct rf_req *req, struct rf_resp *resp)
         goto done;
     }
     (void)audit_record(req->app->audit, req->who.user, req->remote_addr,
-                       "changed event subscription %llu: policy %s%s",
-                       (unsigned long long)s->id, push_policy_name(s->policy),
-                       headers_set ? ", new HTTP headers" : "");
+                       "changed event subscription %llu: policy %s%s", (unsigned long long)s->id,
+                       push_policy_name(s->policy), headers_set ? ", new HTTP headers" : "");
     rf_res_reply(resp, push_json(s));
 done:
     free(s);

@@ -31,9 +31,11 @@ static const struct {
     {"map_job", map_job_suite},
     {"jobdoc", jobdoc_suite},
     {"task_proto", task_proto_suite},
+    {"push", push_suite},
     {"https", https_suite},
     {"jobs", jobs_suite},
     {"executor", executor_suite},
+    {"push_integration", push_integration_suite},
 };
 
 int
