@@ -345,7 +345,16 @@ run_batch(struct slot *sl, struct push_sub *s, struct ev_record *recs)
     uint64_t oldest = 0;
     uint64_t cursor = s->cursor;
 
-    (void)events_read(p->ev, cursor, recs, BATCH, &n, &oldest);
+    if (events_read(p->ev, cursor, recs, BATCH, &n, &oldest) < cursor) {
+        /* The record restarted its numbering (its file was replaced): follow it. */
+        uint64_t last = events_last_id(p->ev);
+
+        pthread_mutex_lock(&p->lock);
+        sl->sub.cursor = last;
+        pthread_mutex_unlock(&p->lock);
+        (void)db_sub_set_cursor(p->db, (long long)s->id, (long long)last);
+        return 0;
+    }
     if (n == 0) {
         (void)events_wait(p->ev, cursor, WAIT_MS);
         return 0;

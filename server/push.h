@@ -134,6 +134,9 @@ int push_http_post(struct push_tls *t, const struct push_url *url, int verify,
 
 /* ---- Subscriptions -------------------------------------------------------------------------- */
 
+/* The functions below accept a NULL struct push (a service started without delivery, as unit
+ * tests build it): there are no subscriptions, settings are all zero and changes fail. */
+
 /* One push subscription, as the handlers see it (a copy). */
 struct push_sub {
     uint64_t id; /* the EventDestination Id, from 1 */
