@@ -98,7 +98,7 @@ static const struct cfg_entry cfg_table[] = {
     {"sse-max-streams", CFG_T_LONG, F(sse_max_streams), 1, 255, "8",
      "server-sent event streams open at once (each holds a worker thread: at most half of "
      "threads)"},
-    {"sse-keepalive", CFG_T_LONG, F(sse_keepalive), 1, 3600, "15",
+    {"sse-keepalive", CFG_T_LONG, F(sse_keepalive), 1, 3600, "5",
      "seconds without an event before a stream gets a keep-alive comment"},
     {"progress-event-interval-ms", CFG_T_LONG, F(progress_event_interval_ms), 0, 3600000, "1000",
      "least time between two JobProgressChanged events of one job (0: no limit)"},

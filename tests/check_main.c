@@ -31,10 +31,12 @@ static const struct {
     {"map_job", map_job_suite},
     {"jobdoc", jobdoc_suite},
     {"task_proto", task_proto_suite},
+    {"event_record", event_record_suite},
     {"push", push_suite},
     {"https", https_suite},
     {"jobs", jobs_suite},
     {"executor", executor_suite},
+    {"events", events_suite},
     {"push_integration", push_integration_suite},
 };
 

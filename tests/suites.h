@@ -30,6 +30,8 @@ Suite *push_suite(void);
 Suite *https_suite(void);
 Suite *jobs_suite(void);
 Suite *executor_suite(void);
+Suite *events_suite(void);
+Suite *event_record_suite(void);
 Suite *push_integration_suite(void);
 
 #endif

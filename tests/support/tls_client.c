@@ -1280,3 +1280,98 @@ tc_plain_exchange(const char *host, int port, const void *req, size_t req_len, c
     }
     return 0;
 }
+
+/* ---- long-lived responses ------------------------------------------------ */
+
+struct tc_stream {
+    struct tc_conn c;
+};
+
+int
+tc_stream_open(const char *host, int port, const char *ca_file, const void *req, size_t req_len,
+               struct tc_stream **out)
+{
+    struct tc_stream *s = calloc(1, sizeof *s);
+    struct tc_sigpipe sp;
+    size_t done = 0;
+    int rc;
+
+    *out = NULL;
+    if (s == NULL) {
+        return -4;
+    }
+    rc = conn_open(host, port, ca_file, TLS1_2_VERSION, 0, 0, NULL, NULL, &s->c);
+    if (rc != 0) {
+        free(s);
+        return rc;
+    }
+    /* Return after a record that carries no data (a TLS 1.3 ticket) instead of blocking. */
+    SSL_clear_mode(s->c.ssl, SSL_MODE_AUTO_RETRY);
+    sigpipe_block(&sp);
+    while (done < req_len) {
+        size_t n = 0;
+
+        if (SSL_write_ex(s->c.ssl, (const char *)req + done, req_len - done, &n) != 1) {
+            s->c.fatal = 1;
+            break;
+        }
+        done += n;
+    }
+    sigpipe_restore(&sp);
+    if (done < req_len) {
+        conn_close(&s->c);
+        free(s);
+        return -3;
+    }
+    *out = s;
+    return 0;
+}
+
+int
+tc_stream_read(struct tc_stream *s, char *buf, size_t size, int timeout_ms)
+{
+    struct tc_sigpipe sp;
+    size_t n = 0;
+    int rc = -1;
+
+    if (SSL_pending(s->c.ssl) == 0) {
+        struct pollfd pfd = {.fd = s->c.fd, .events = POLLIN};
+        int pr = poll(&pfd, 1, timeout_ms);
+
+        if (pr == 0) {
+            return -2;
+        }
+        if (pr < 0) {
+            return -1;
+        }
+    }
+    sigpipe_block(&sp);
+    errno = 0;
+    if (SSL_read_ex(s->c.ssl, buf, size, &n) == 1) {
+        rc = (int)n;
+    } else {
+        int err = SSL_get_error(s->c.ssl, 0);
+
+        if (err == SSL_ERROR_WANT_READ) {
+            rc = -2; /* a record not yet complete, or a TLS 1.3 ticket */
+        } else if (err == SSL_ERROR_ZERO_RETURN
+                   || (err == SSL_ERROR_SYSCALL && (errno == 0 || errno == ECONNRESET))) {
+            s->c.fatal = err != SSL_ERROR_ZERO_RETURN;
+            rc = 0;
+        } else {
+            s->c.fatal = 1;
+        }
+    }
+    sigpipe_restore(&sp);
+    return rc;
+}
+
+void
+tc_stream_close(struct tc_stream *s)
+{
+    if (s != NULL) {
+        s->c.fatal = 1; /* no close_notify: the test is hanging up, as a dropped client would */
+        conn_close(&s->c);
+        free(s);
+    }
+}

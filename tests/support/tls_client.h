@@ -162,4 +162,17 @@ int tc_handshake(const char *host, int port, const char *ca_file, int min_versio
 int tc_plain_exchange(const char *host, int port, const void *req, size_t req_len, char *buf,
                       size_t bufsz, size_t *nread);
 
+/*
+ * A long-lived response (server-sent events): tc_stream_open connects, completes the TLS
+ * handshake (verifying against ca_file as tc_request_raw does), and writes req. tc_stream_read
+ * then returns what arrives, as it arrives: the number of bytes placed in buf (at most size), 0
+ * when the server closed the connection, -1 on an error, -2 when nothing arrived within
+ * timeout_ms. SIGPIPE is blocked around the calls. tc_stream_close is NULL-safe.
+ */
+struct tc_stream;
+int tc_stream_open(const char *host, int port, const char *ca_file, const void *req, size_t req_len,
+                   struct tc_stream **out);
+int tc_stream_read(struct tc_stream *s, char *buf, size_t size, int timeout_ms);
+void tc_stream_close(struct tc_stream *s);
+
 #endif /* TLS_CLIENT_H */
