@@ -16,6 +16,7 @@
 #include "events.h"
 #include "executor.h"
 #include "job_runner.h"
+#include "push.h"
 #include "log.h"
 #include "rf_buf.h"
 #include "router.h"
@@ -224,6 +225,25 @@ open_executor(struct app *app, char *err, size_t errsz)
     return 0;
 }
 
+/* Loads the push subscriptions and starts their delivery. */
+static int
+open_push(struct app *app, char *err, size_t errsz)
+{
+    struct push_opts po;
+
+    memset(&po, 0, sizeof po);
+    po.events = app->events;
+    po.db = app->db;
+    po.audit = app->audit;
+    po.ca_file = app->cfg.event_ca;
+    po.timeout_ms = (int)app->cfg.event_timeout_ms;
+    if (push_start(&po, &app->push, err, errsz) != 0) {
+        return -1;
+    }
+    __atomic_store_n(&app->events_enabled, push_enabled(app->push), __ATOMIC_RELAXED);
+    return 0;
+}
+
 /* Opens the event record and the event streams, and turns job changes into events. */
 static int
 open_events(struct app *app, char *err, size_t errsz)
@@ -259,7 +279,7 @@ open_events(struct app *app, char *err, size_t errsz)
         (void)rf_fmt(err, errsz, "out of memory");
         return -1;
     }
-    return 0;
+    return open_push(app, err, errsz);
 }
 
 /* Opens the job store (its own file, so its schema version is its own) and the job model. */
@@ -389,6 +409,7 @@ app_start(const struct config *cfg, const char *admin_password, struct app **out
 fail:
     free(opts);
     sse_free(app->sse);
+    push_stop(app->push);
     job_runner_stop(app->runner);
     executor_stop(app->exec, EXEC_STOP_GRACE_MS);
     job_service_close(app->jobs);
@@ -416,6 +437,7 @@ app_stop(struct app *app)
         mg_exit_library();
     }
     sse_free(app->sse);
+    push_stop(app->push);
     job_runner_stop(app->runner);
     executor_stop(app->exec, EXEC_STOP_GRACE_MS);
     job_service_close(app->jobs);

@@ -26,6 +26,7 @@ struct job_runner;
 struct executor;
 struct events;
 struct sse;
+struct push;
 
 struct app {
     struct config cfg;
@@ -41,6 +42,7 @@ struct app {
     struct executor *exec;     /* runs document-based jobs */
     struct events *events;     /* the event record (<data-dir>/events.db) */
     struct sse *sse;           /* the server-sent event streams */
+    struct push *push;         /* push event subscriptions and their delivery (push.h) */
     int events_enabled;        /* EventService.ServiceEnabled (atomic) */
     int jobs_enabled;          /* JobService.ServiceEnabled (atomic) */
     char uuid[APP_UUID_LEN];   /* service UUID, kept in the database across restarts */

@@ -102,6 +102,11 @@ static const struct cfg_entry cfg_table[] = {
      "seconds without an event before a stream gets a keep-alive comment"},
     {"progress-event-interval-ms", CFG_T_LONG, F(progress_event_interval_ms), 0, 3600000, "1000",
      "least time between two JobProgressChanged events of one job (0: no limit)"},
+    {"event-ca", CFG_T_OPT_PATH, F(event_ca), 0, 0, "",
+     "PEM CA bundle that event subscription destinations are verified against (default: the "
+     "system CA store)"},
+    {"event-timeout-ms", CFG_T_LONG, F(event_timeout_ms), 100, 60000, "5000",
+     "time allowed to connect to an event destination, and for each read or write"},
 };
 
 #undef F

@@ -49,6 +49,8 @@ struct config {
     long sse_max_streams;            /* SSE streams open at once */
     long sse_keepalive;              /* seconds between keep-alive comments of an idle stream */
     long progress_event_interval_ms; /* least time between progress events of one job */
+    char event_ca[CFG_PATH_MAX];     /* PEM CA bundle for event destinations; "" = system store */
+    long event_timeout_ms;           /* connect and each read or write of an event delivery */
 };
 
 /* Fills cfg with the built-in defaults. */

@@ -36,6 +36,18 @@ static const char *const migrations[] = {
     "  who TEXT NOT NULL,"
     "  origin TEXT NOT NULL,"
     "  what TEXT NOT NULL);",
+    "CREATE TABLE subscriptions ("
+    "  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+    "  owner TEXT NOT NULL,"
+    "  destination TEXT NOT NULL,"
+    "  context TEXT NOT NULL,"
+    "  policy TEXT NOT NULL,"
+    "  verify_cert INTEGER NOT NULL,"
+    "  suspended INTEGER NOT NULL DEFAULT 0,"
+    "  filter TEXT NOT NULL,"
+    "  headers TEXT NOT NULL,"
+    "  cursor INTEGER NOT NULL,"
+    "  created INTEGER NOT NULL DEFAULT (strftime('%s','now')));",
 };
 
 int
@@ -578,6 +590,166 @@ db_audit_ids(struct db *db, long long *ids, size_t max, size_t *n)
     }
     if (rc == DB_ERR) {
         log_msg(LOG_LEVEL_ERROR, "db: listing audit records: %s", sqlite3_errmsg(db->h));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+/* ---- Event subscriptions ------------------------------------------------------------------- */
+
+#define SUB_COLUMNS                                                                                \
+    "owner, destination, context, policy, verify_cert, suspended, filter, headers, cursor"
+
+/* Binds a subscription's columns to ?1..?9 (in SUB_COLUMNS order). */
+static int
+bind_sub(sqlite3_stmt *st, const struct db_subscription *s)
+{
+    int rc = sqlite3_bind_text(st, 1, s->owner, -1, SQLITE_TRANSIENT);
+
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 2, s->destination, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 3, s->context, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 4, s->policy, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 5, s->verify_cert);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int(st, 6, s->suspended);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 7, s->filter, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_text(st, 8, s->headers, -1, SQLITE_TRANSIENT);
+    if (rc == SQLITE_OK)
+        rc = sqlite3_bind_int64(st, 9, s->cursor);
+    return rc;
+}
+
+int
+db_sub_insert(struct db *db, struct db_subscription *s)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = DB_ERR;
+
+    pthread_mutex_lock(&db->lock);
+    if (sqlite3_prepare_v2(db->h,
+                           "INSERT INTO subscriptions (" SUB_COLUMNS
+                           ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                           -1, &st, NULL)
+            == SQLITE_OK
+        && bind_sub(st, s) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE) {
+        s->id = sqlite3_last_insert_rowid(db->h);
+        rc = DB_OK;
+    } else {
+        log_msg(LOG_LEVEL_ERROR, "db: inserting a subscription: %s", sqlite3_errmsg(db->h));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+int
+db_sub_update(struct db *db, const struct db_subscription *s)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = DB_ERR;
+
+    pthread_mutex_lock(&db->lock);
+    if (sqlite3_prepare_v2(db->h,
+                           "UPDATE subscriptions SET owner = ?1, destination = ?2, context = ?3, "
+                           "policy = ?4, verify_cert = ?5, suspended = ?6, filter = ?7, "
+                           "headers = ?8, cursor = ?9 WHERE id = ?10",
+                           -1, &st, NULL)
+            == SQLITE_OK
+        && bind_sub(st, s) == SQLITE_OK && sqlite3_bind_int64(st, 10, s->id) == SQLITE_OK
+        && sqlite3_step(st) == SQLITE_DONE) {
+        rc = sqlite3_changes(db->h) == 1 ? DB_OK : DB_NOTFOUND;
+    } else {
+        log_msg(LOG_LEVEL_ERROR, "db: updating a subscription: %s", sqlite3_errmsg(db->h));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+int
+db_sub_set_cursor(struct db *db, long long id, long long cursor)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = DB_ERR;
+
+    pthread_mutex_lock(&db->lock);
+    if (sqlite3_prepare_v2(db->h, "UPDATE subscriptions SET cursor = ?1 WHERE id = ?2", -1, &st,
+                           NULL)
+            == SQLITE_OK
+        && sqlite3_bind_int64(st, 1, cursor) == SQLITE_OK
+        && sqlite3_bind_int64(st, 2, id) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE) {
+        rc = sqlite3_changes(db->h) == 1 ? DB_OK : DB_NOTFOUND;
+    } else {
+        log_msg(LOG_LEVEL_ERROR, "db: writing a subscription cursor: %s", sqlite3_errmsg(db->h));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+int
+db_sub_delete(struct db *db, long long id)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = DB_ERR;
+
+    pthread_mutex_lock(&db->lock);
+    if (sqlite3_prepare_v2(db->h, "DELETE FROM subscriptions WHERE id = ?1", -1, &st, NULL)
+            == SQLITE_OK
+        && sqlite3_bind_int64(st, 1, id) == SQLITE_OK && sqlite3_step(st) == SQLITE_DONE) {
+        rc = sqlite3_changes(db->h) == 1 ? DB_OK : DB_NOTFOUND;
+    } else {
+        log_msg(LOG_LEVEL_ERROR, "db: deleting a subscription: %s", sqlite3_errmsg(db->h));
+    }
+    sqlite3_finalize(st);
+    pthread_mutex_unlock(&db->lock);
+    return rc;
+}
+
+int
+db_sub_list(struct db *db, struct db_subscription *out, size_t max, size_t *n)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = DB_ERR;
+    int s = SQLITE_ERROR;
+
+    *n = 0;
+    pthread_mutex_lock(&db->lock);
+    if (sqlite3_prepare_v2(db->h, "SELECT id, " SUB_COLUMNS " FROM subscriptions ORDER BY id", -1,
+                           &st, NULL)
+        == SQLITE_OK) {
+        while (*n < max && (s = sqlite3_step(st)) == SQLITE_ROW) {
+            struct db_subscription *o = &out[*n];
+
+            memset(o, 0, sizeof *o);
+            o->id = sqlite3_column_int64(st, 0);
+            o->verify_cert = sqlite3_column_int(st, 5);
+            o->suspended = sqlite3_column_int(st, 6);
+            o->cursor = sqlite3_column_int64(st, 9);
+            if (copy_col(st, 1, o->owner, sizeof o->owner) == 0
+                && copy_col(st, 2, o->destination, sizeof o->destination) == 0
+                && copy_col(st, 3, o->context, sizeof o->context) == 0
+                && copy_col(st, 4, o->policy, sizeof o->policy) == 0
+                && copy_col(st, 7, o->filter, sizeof o->filter) == 0
+                && copy_col(st, 8, o->headers, sizeof o->headers) == 0) {
+                (*n)++;
+            } else {
+                log_msg(LOG_LEVEL_ERROR, "db: subscription %lld does not fit; skipped", o->id);
+            }
+        }
+        if (s == SQLITE_DONE || s == SQLITE_ROW) {
+            rc = DB_OK;
+        }
+    }
+    if (rc == DB_ERR) {
+        log_msg(LOG_LEVEL_ERROR, "db: listing subscriptions: %s", sqlite3_errmsg(db->h));
     }
     sqlite3_finalize(st);
     pthread_mutex_unlock(&db->lock);

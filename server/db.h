@@ -1,6 +1,6 @@
 /* The service database: one SQLite file (WAL) in the data directory holding the service's own
- * state (its UUID, accounts). SQLite types and codes never leave db.c. All calls are
- * thread-safe: one connection behind one mutex. */
+ * state (its UUID, accounts, audit records, event subscriptions). SQLite types and codes never
+ * leave db.c. All calls are thread-safe: one connection behind one mutex. */
 #ifndef RF_DB_H
 #define RF_DB_H
 
@@ -106,5 +106,37 @@ int db_audit_get(struct db *db, long long id, struct db_audit *out);
  * Copies up to max audit record ids, oldest first, into ids; sets *n. Returns DB_OK or DB_ERR.
  */
 int db_audit_ids(struct db *db, long long *ids, size_t max, size_t *n);
+
+/* One push event subscription as stored; filter and headers are JSON text made by push.c. */
+struct db_subscription {
+    long long id;
+    char owner[64];
+    char destination[512];
+    char context[256];
+    char policy[32];
+    int verify_cert;
+    int suspended;
+    char filter[16384];
+    char headers[8192];
+    long long cursor; /* the id of the last event dealt with */
+};
+
+/* Inserts a subscription, committed before return; sets s->id. Returns DB_OK or DB_ERR. */
+int db_sub_insert(struct db *db, struct db_subscription *s);
+
+/* Rewrites subscription s->id, committed before return. Returns DB_OK, DB_NOTFOUND or DB_ERR. */
+int db_sub_update(struct db *db, const struct db_subscription *s);
+
+/* Sets a subscription's cursor, committed before return. Returns DB_OK, DB_NOTFOUND or DB_ERR. */
+int db_sub_set_cursor(struct db *db, long long id, long long cursor);
+
+/* Deletes a subscription, committed before return. Returns DB_OK, DB_NOTFOUND or DB_ERR. */
+int db_sub_delete(struct db *db, long long id);
+
+/*
+ * Copies up to max subscriptions, oldest first, into out; sets *n. A row whose text does not
+ * fit is skipped (and logged). Returns DB_OK or DB_ERR.
+ */
+int db_sub_list(struct db *db, struct db_subscription *out, size_t max, size_t *n);
 
 #endif

@@ -70,6 +70,17 @@ struct job;
 void res_jobs_created(struct rf_req *req, struct rf_resp *resp, const struct job *job,
                       const char *how);
 
+/* res_events.c: EventService, its Subscriptions (EventDestination) and SubmitTestEvent */
+void res_events_service(struct rf_req *req, struct rf_resp *resp);
+void res_events_service_patch(struct rf_req *req, struct rf_resp *resp);
+void res_events_submit_test(struct rf_req *req, struct rf_resp *resp);
+void res_events_subscriptions(struct rf_req *req, struct rf_resp *resp);
+void res_events_subscription_create(struct rf_req *req, struct rf_resp *resp);
+void res_events_subscription_get(struct rf_req *req, struct rf_resp *resp);
+void res_events_subscription_patch(struct rf_req *req, struct rf_resp *resp);
+void res_events_subscription_delete(struct rf_req *req, struct rf_resp *resp);
+void res_events_subscription_action(struct rf_req *req, struct rf_resp *resp);
+
 void res_documents_collection(struct rf_req *req, struct rf_resp *resp);
 void res_documents_get(struct rf_req *req, struct rf_resp *resp);
 void res_documents_action_info(struct rf_req *req, struct rf_resp *resp);

@@ -58,6 +58,7 @@ static const struct {
     const char *uri;
 } root_children[] = {
     {"AccountService", "/redfish/v1/AccountService"},
+    {"EventService", "/redfish/v1/EventService"},
     {"JobService", "/redfish/v1/JobService"},
     {"JsonSchemas", "/redfish/v1/JsonSchemas"},
     {"Managers", "/redfish/v1/Managers"},

@@ -46,6 +46,11 @@ static const struct schema_entry {
     {"ActionInfo", "ActionInfo.v1_5_0", "ActionInfo", NULL},
     {"Schedule", "Schedule.v1_2_5", "Schedule", NULL},
     {"Message", "Message.v1_3_0", "Message", NULL},
+    {"EventService", "EventService.v1_12_0", "EventService", NULL},
+    {"EventDestinationCollection", "EventDestinationCollection", "EventDestinationCollection",
+     NULL},
+    {"EventDestination", "EventDestination.v1_16_0", "EventDestination", NULL},
+    {"Event", "Event.v1_13_0", "Event", NULL},
     {"RfjobdJob", "RfjobdJob.v1_0_0", "Job", "RfjobdJob.v1_0_0.json"},
 };
 

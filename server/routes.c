@@ -15,6 +15,10 @@
 #define ACCOUNT_READ                                                                               \
     RF_NEED_ANY3(RF_PRIV_CONFIGURE_MANAGER, RF_PRIV_CONFIGURE_USERS, RF_PRIV_CONFIGURE_SELF)
 #define ACCOUNT_WRITE RF_NEED_ANY2(RF_PRIV_CONFIGURE_USERS, RF_PRIV_CONFIGURE_SELF)
+/* EventDestinationCollection writes; EventDestination writes (ConfigureSelf: own ones only, which
+ * the handlers check). */
+#define SUBSCRIBE RF_NEED_ANY2(RF_PRIV_CONFIGURE_MANAGER, RF_PRIV_CONFIGURE_COMPONENTS)
+#define DEST_WRITE RF_NEED_ANY2(RF_PRIV_CONFIGURE_MANAGER, RF_PRIV_CONFIGURE_SELF)
 #define OWN (RF_ROUTE_SELF | RF_ROUTE_PWCHANGE)
 #define JOB_QUERIES (RF_Q_TOP | RF_Q_SKIP | RF_Q_FILTER | RF_Q_SELECT | RF_Q_EXPAND)
 
@@ -73,6 +77,22 @@ const struct rf_route rf_routes[] = {
     {RF_GET, "/redfish/v1/JobService/Executors", LOGIN, res_executors_collection, 0, 0},
     {RF_GET, "/redfish/v1/JobService/Executors/{}", LOGIN, res_executors_get, 0, 0},
 
+    {RF_GET, "/redfish/v1/EventService", LOGIN, res_events_service, 0, 0},
+    {RF_PATCH, "/redfish/v1/EventService", MANAGER, res_events_service_patch, 0, 0},
+    {RF_POST, "/redfish/v1/EventService/Actions/EventService.SubmitTestEvent", MANAGER,
+     res_events_submit_test, 0, 0},
+    {RF_GET, "/redfish/v1/EventService/Subscriptions", LOGIN, res_events_subscriptions, 0, 0},
+    {RF_POST, "/redfish/v1/EventService/Subscriptions", SUBSCRIBE, res_events_subscription_create,
+     0, 0},
+    {RF_POST, "/redfish/v1/EventService/Subscriptions/Members", SUBSCRIBE,
+     res_events_subscription_create, 0, 0},
+    {RF_GET, "/redfish/v1/EventService/Subscriptions/{}", LOGIN, res_events_subscription_get, 0, 0},
+    {RF_PATCH, "/redfish/v1/EventService/Subscriptions/{}", DEST_WRITE,
+     res_events_subscription_patch, 0, 0},
+    {RF_DELETE, "/redfish/v1/EventService/Subscriptions/{}", DEST_WRITE,
+     res_events_subscription_delete, 0, 0},
+    {RF_POST, "/redfish/v1/EventService/Subscriptions/{}/Actions/{}", DEST_WRITE,
+     res_events_subscription_action, 0, 0},
     {RF_GET, "/redfish/v1/EventService/SSE", LOGIN, res_sse_get, RF_Q_FILTER, 0},
 
     /* The browser UI: static files that hold no data (each data request the page makes is a

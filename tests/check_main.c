@@ -32,10 +32,12 @@ static const struct {
     {"jobdoc", jobdoc_suite},
     {"task_proto", task_proto_suite},
     {"event_record", event_record_suite},
+    {"push", push_suite},
     {"https", https_suite},
     {"jobs", jobs_suite},
     {"executor", executor_suite},
     {"events", events_suite},
+    {"push_integration", push_integration_suite},
 };
 
 int

@@ -26,10 +26,12 @@ Suite *rf_query_suite(void);
 Suite *map_job_suite(void);
 Suite *jobdoc_suite(void);
 Suite *task_proto_suite(void);
+Suite *push_suite(void);
 Suite *https_suite(void);
 Suite *jobs_suite(void);
 Suite *executor_suite(void);
 Suite *events_suite(void);
 Suite *event_record_suite(void);
+Suite *push_integration_suite(void);
 
 #endif
