@@ -816,6 +816,7 @@
     function startLive() {
         stopLive();
         live.backoff = 1000;
+        live.lastId = null; /* a new session starts from a freshly read table */
         connect();
     }
 
@@ -970,7 +971,10 @@
             reloadCurrent();
             return;
         }
-        for (const id of touched) refreshJobRow(id);
+        for (const id of touched) {
+            /* Jobs neither listed nor open are read again when the table is next shown. */
+            if (!$('view-jobs').hidden || openJobId === id) refreshJobRow(id);
+        }
     }
 
     /* ---- start ---------------------------------------------------------------------------- */
