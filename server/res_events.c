@@ -113,12 +113,12 @@ sse_filters(void)
 {
     cJSON *j = cJSON_CreateObject();
 
-    if (j == NULL || cJSON_AddFalseToObject(j, "EventFormatType") == NULL
+    if (j == NULL || cJSON_AddTrueToObject(j, "EventFormatType") == NULL
         || cJSON_AddTrueToObject(j, "MessageId") == NULL
         || cJSON_AddFalseToObject(j, "MetricReportDefinition") == NULL
         || cJSON_AddTrueToObject(j, "OriginResource") == NULL
         || cJSON_AddTrueToObject(j, "RegistryPrefix") == NULL
-        || cJSON_AddFalseToObject(j, "ResourceType") == NULL
+        || cJSON_AddTrueToObject(j, "ResourceType") == NULL
         || cJSON_AddFalseToObject(j, "SubordinateResources") == NULL) {
         cJSON_Delete(j);
         return NULL;

@@ -452,7 +452,8 @@ START_TEST(test_event_service)
     ck_assert(cJSON_IsTrue(obj(j_sse, "MessageId")));
     ck_assert(cJSON_IsTrue(obj(j_sse, "RegistryPrefix")));
     ck_assert(cJSON_IsTrue(obj(j_sse, "OriginResource")));
-    ck_assert(cJSON_IsFalse(obj(j_sse, "ResourceType")));
+    ck_assert(cJSON_IsTrue(obj(j_sse, "ResourceType")));
+    ck_assert(cJSON_IsTrue(obj(j_sse, "EventFormatType")));
     ck_assert_str_eq(str(obj(obj(j, "Actions"), "#EventService.SubmitTestEvent"), "target"),
                      SUBMIT);
     ck_assert_int_eq(cJSON_GetArraySize(obj(j, "RegistryPrefixes")), 2);
