@@ -7,8 +7,18 @@
 #
 # OUT_DIR receives the screenshot of the jobs table. Exits 0 when every check passes, 1 on a
 # failure, 77 (CTest's SKIP_RETURN_CODE) when Node.js, Chromium or the test's node_modules
-# (./test.sh runs npm ci) are missing.
+# (./test.sh runs npm ci) are missing; with RFJOBD_REQUIRE_BROWSER=1 (as ./test.sh sets it) a
+# missing part is a failure instead.
 set -euo pipefail
+
+skip() {
+    if [[ ${RFJOBD_REQUIRE_BROWSER:-} == 1 ]]; then
+        echo "FAIL: $* (the browser test is required)" >&2
+        exit 1
+    fi
+    echo "$*: skipped"
+    exit 77
+}
 
 if [[ $# -ne 4 ]]; then
     echo "usage: ${0##*/} RFJOBD_BINARY MKCERT_SCRIPT DOCUMENTS_DIR OUT_DIR" >&2
@@ -22,16 +32,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 chromium=${CHROMIUM:-/usr/bin/chromium}
 
 if ! command -v node >/dev/null 2>&1; then
-    echo "node is not installed: skipped"
-    exit 77
+    skip "node is not installed"
 fi
 if [[ ! -x $chromium ]]; then
-    echo "$chromium is not installed: skipped"
-    exit 77
+    skip "$chromium is not installed"
 fi
 if [[ ! -d $here/node_modules/playwright-core ]]; then
-    echo "playwright-core is not installed (run npm ci in tests/ui): skipped"
-    exit 77
+    skip "playwright-core is not installed (run npm ci in tests/ui)"
 fi
 
 pw='ui-admin-pass-1'
