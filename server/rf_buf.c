@@ -158,3 +158,18 @@ rf_strlcpy(char *dst, const char *src, size_t size)
     memcpy(dst, src, n + 1);
     return 0;
 }
+
+int
+rf_hexval(char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}

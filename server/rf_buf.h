@@ -55,4 +55,7 @@ __attribute__((format(printf, 3, 0))) int rf_vfmt(char *dst, size_t size, const 
 /* Copies src into dst (size bytes). Returns 0, or -1 if it had to truncate. */
 int rf_strlcpy(char *dst, const char *src, size_t size);
 
+/* The value of a hexadecimal digit (either case), or -1 for any other character. */
+int rf_hexval(char c);
+
 #endif

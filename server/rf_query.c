@@ -72,21 +72,6 @@ is_ident(char c)
     return is_ident_start(c) || is_digit(c);
 }
 
-static int
-hex_val(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* Copies n bytes of s for a message: printable ASCII only (others become '?'), at most 64 bytes
  * and "..." when cut. */
 static void
@@ -125,8 +110,8 @@ pct_decode(const char *src, size_t n, char *dst)
             if (n - i < 3) {
                 return -1;
             }
-            hi = hex_val(src[i + 1]);
-            lo = hex_val(src[i + 2]);
+            hi = rf_hexval(src[i + 1]);
+            lo = rf_hexval(src[i + 2]);
             if (hi < 0 || lo < 0) {
                 return -1;
             }

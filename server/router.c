@@ -64,21 +64,6 @@ rf_allow_string(unsigned allow, char *out, size_t outsz)
     return 0;
 }
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* Characters allowed in a decoded path segment: RFC 3986 unreserved and sub-delims, ':' and
  * '@' ("pchar"), and '$' for $metadata. */
 static int
@@ -127,8 +112,8 @@ rf_path_parse(const char *raw, struct rf_req *req, char *norm, size_t normsz)
             unsigned char c = (unsigned char)*p;
 
             if (c == '%') {
-                int hi = hexval(p[1]);
-                int lo = hi < 0 ? -1 : hexval(p[2]);
+                int hi = rf_hexval(p[1]);
+                int lo = hi < 0 ? -1 : rf_hexval(p[2]);
 
                 if (hi < 0 || lo < 0) {
                     return RF_PATH_BAD;

@@ -387,21 +387,6 @@ slot_release(struct sse *s, struct sse_slot *slot)
     pthread_mutex_unlock(&s->mu);
 }
 
-static int
-hexval(char c)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
 /* The decoded value of $filter in the query, for Subscriptions to show (printable bytes only). */
 static void
 filter_text(const char *query, char *out, size_t size)
@@ -420,8 +405,8 @@ filter_text(const char *query, char *out, size_t size)
             for (const char *v = p + skip; v < end && k + 1 < size; v++) {
                 char c = *v == '+' ? ' ' : *v;
 
-                if (*v == '%' && end - v >= 3 && hexval(v[1]) >= 0 && hexval(v[2]) >= 0) {
-                    c = (char)(hexval(v[1]) * 16 + hexval(v[2]));
+                if (*v == '%' && end - v >= 3 && rf_hexval(v[1]) >= 0 && rf_hexval(v[2]) >= 0) {
+                    c = (char)(rf_hexval(v[1]) * 16 + rf_hexval(v[2]));
                     v += 2;
                 }
                 if ((unsigned char)c >= 0x20 && c != 0x7f) {
