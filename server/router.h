@@ -1,5 +1,6 @@
 /* The router: path parsing, route matching, authentication, privilege checks, request bodies
- * and response I/O. Handlers never call civetweb; they fill a struct rf_resp. */
+ * and response I/O. Handlers never call civetweb; they fill a struct rf_resp. The one exception
+ * is the server-sent event stream (sse.c), which writes to req->conn itself and sets resp->sent. */
 #ifndef RF_ROUTER_H
 #define RF_ROUTER_H
 
